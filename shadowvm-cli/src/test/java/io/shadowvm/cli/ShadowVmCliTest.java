@@ -27,9 +27,17 @@ class ShadowVmCliTest {
     }
 
     @Test
-    void everyCommandHasHelp() {
-        var cli = ShadowVm.commandLine();
-        cli.getSubcommands().forEach((name, sub) -> assertThat(sub.getCommandSpec().mixinStandardHelpOptions()
-            || name.equals("help")).as("command %s has --help", name).isTrue());
+    void everyCommandAndSubcommandHasHelp() {
+        assertEveryCommandHasHelp(ShadowVm.commandLine());
+    }
+
+    private static void assertEveryCommandHasHelp(picocli.CommandLine cmd) {
+        cmd.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                assertThat(sub.getCommandSpec().mixinStandardHelpOptions())
+                    .as("command '%s' has --help", sub.getCommandSpec().qualifiedName()).isTrue();
+                assertEveryCommandHasHelp(sub);
+            }
+        });
     }
 }
