@@ -1,0 +1,81 @@
+package io.shadowvm.sync.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class PageDeltaTest {
+    private static final int P = PageDelta.PAGE_SIZE;
+
+    @Test
+    void shouldEncodeEqualPagesAsAnEmptyDelta() {
+        byte[] a = new byte[P];
+        assertThat(PageDelta.encode(a, 0, a.clone(), 0, new byte[P], 0, P)).isZero();
+    }
+
+    @Test
+    void shouldEncodeOneChangedByteInAFewBytes() {
+        byte[] old = new byte[P];
+        byte[] cur = old.clone();
+        cur[1000] = 1;
+        byte[] out = new byte[P];
+        int n = PageDelta.encode(old, 0, cur, 0, out, 0, P);
+        assertThat(n).isEqualTo(2 + 1 + 1); // zero run 1000 (2 bytes), data run 1, one byte
+        byte[] patched = old.clone();
+        PageDelta.decode(out, 0, n, patched, 0);
+        assertThat(patched).isEqualTo(cur);
+    }
+
+    @Test
+    void shouldAbortWhenTheDeltaPassesTheLimit() {
+        byte[] old = new byte[P];
+        byte[] cur = new byte[P];
+        new Random(3).nextBytes(cur);
+        assertThat(PageDelta.encode(old, 0, cur, 0, new byte[2048], 0, 2048)).isEqualTo(PageDelta.TOO_BIG);
+    }
+
+    @Test
+    void shouldRefuseADeltaThatRunsPastThePage() {
+        byte[] bad = {(byte) 0xFF, 0x1F, 0x10, 1, 2, 3}; // zero run 4095, data run 16
+        assertThatThrownBy(() -> PageDelta.decode(bad, 0, bad.length, new byte[P], 0))
+            .isInstanceOf(CorruptPageException.class).hasMessageContaining("4096");
+    }
+
+    @Test
+    void shouldDetectZeroPages() {
+        byte[] p = new byte[P + 8];
+        assertThat(PageDelta.isZero(p, 8)).isTrue();
+        p[8 + P - 1] = 1;
+        assertThat(PageDelta.isZero(p, 8)).isFalse();
+    }
+
+    @Property(tries = 300)
+    void shouldRoundTripAnyPageChange(@ForAll long seed, @ForAll @IntRange(min = 0, max = 400) int changes,
+                                      @ForAll @IntRange(min = 0, max = 64) int maxRun) {
+        Random rnd = new Random(seed);
+        byte[] old = new byte[P + 3];
+        rnd.nextBytes(old);
+        byte[] cur = old.clone();
+        for (int i = 0; i < changes; i++) {
+            int at = 3 + rnd.nextInt(P);
+            int len = Math.min(1 + rnd.nextInt(maxRun + 1), P + 3 - at);
+            for (int j = 0; j < len; j++) {
+                cur[at + j] = (byte) rnd.nextInt();
+            }
+        }
+        byte[] out = new byte[P + 5];
+        int n = PageDelta.encode(old, 3, cur, 3, out, 5, P);
+        if (n == PageDelta.TOO_BIG) {
+            return; // the page changed so much that RAW is cheaper: nothing to round-trip
+        }
+        byte[] patched = old.clone();
+        PageDelta.decode(out, 5, n, patched, 3);
+        assertThat(Arrays.equals(patched, cur)).isTrue();
+    }
+}
