@@ -1,0 +1,163 @@
+package io.shadowvm.predict.eval;
+
+import io.shadowvm.predict.PredictException;
+import io.shadowvm.predict.data.Dataset;
+import io.shadowvm.predict.data.Series;
+import io.shadowvm.predict.model.FitContext;
+import io.shadowvm.predict.model.FittedForecaster;
+import io.shadowvm.predict.model.Forecaster;
+import io.shadowvm.predict.model.OnlineState;
+import io.shadowvm.predict.model.CongestionCalibrator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the protocol for a dataset and a list of models. Per series: fit on the train+validation prefix,
+ * then one pass over the whole series where the model sees {@code z[t]} and forecasts {@code z[t+h]};
+ * validation-target errors feed the {@link CongestionCalibrator}, test targets are scored. Results are pooled
+ * over the dataset's series. Series with a constant training part are skipped (and counted).
+ */
+public final class Evaluator {
+    /** Alarm when the calibrated probability exceeds this (protocol default). */
+    public static final double ALARM_CUT = 0.5;
+
+    private final int[] horizons;
+    private final double thresholdPercentile;
+
+    public Evaluator(int[] horizons, double thresholdPercentile) {
+        if (horizons.length == 0) {
+            throw new PredictException("no horizons (expected: at least one of 1..288)");
+        }
+        for (int h : horizons) {
+            if (h < 1 || h > 288) {
+                throw new PredictException("horizon " + h + " (expected: 1-288)");
+            }
+        }
+        if (!(thresholdPercentile > 0 && thresholdPercentile < 100)) {
+            throw new PredictException("threshold percentile " + thresholdPercentile + " (expected: 0 < P < 100)");
+        }
+        this.horizons = horizons.clone();
+        java.util.Arrays.sort(this.horizons);
+        this.thresholdPercentile = thresholdPercentile;
+    }
+
+    /** The result of one dataset: rows in model order then horizon order. */
+    public record Report(String dataset, int seriesUsed, int seriesSkipped, long testTargetsPerHorizon,
+                         List<HorizonMetrics> rows, Map<String, String> modelNotes, Map<String, Double> fitSeconds) {
+    }
+
+    public List<PreparedSeries> prepare(Dataset ds) {
+        List<PreparedSeries> out = new ArrayList<>();
+        for (Series s : ds.series()) {
+            if (s.length() < Split.MIN_LENGTH) {
+                continue;
+            }
+            PreparedSeries p = new PreparedSeries(s, thresholdPercentile);
+            if (p.normalization().degenerate() || p.split().nTrain() < 2 * horizons[horizons.length - 1]) {
+                continue;
+            }
+            out.add(p);
+        }
+        if (out.isEmpty()) {
+            throw new PredictException("dataset " + ds.name() + ": no series with a non-constant training part of at least "
+                + 2 * horizons[horizons.length - 1] + " points");
+        }
+        return out;
+    }
+
+    public Report evaluate(Dataset ds, List<Forecaster> models, Forecaster.ProgressListener progress) {
+        List<PreparedSeries> prepared = prepare(ds);
+        List<FitContext> contexts = new ArrayList<>();
+        for (PreparedSeries p : prepared) {
+            contexts.add(p.fitContext(horizons));
+        }
+        List<HorizonMetrics> rows = new ArrayList<>();
+        Map<String, String> notes = new LinkedHashMap<>();
+        Map<String, Double> fitSeconds = new LinkedHashMap<>();
+        long targets = 0;
+        for (PreparedSeries p : prepared) {
+            targets += p.split().nTest();
+        }
+        for (Forecaster model : models) {
+            long t0 = System.nanoTime();
+            List<FittedForecaster> fitted = model.fitAll(contexts, progress);
+            fitSeconds.put(model.name(), (System.nanoTime() - t0) / 1e9);
+            notes.put(model.name(), fitted.size() == 1 ? fitted.get(0).describe() : fitted.size() + " series, e.g. "
+                + prepared.get(0).series().name() + ": " + fitted.get(0).describe());
+            MetricsAccumulator[] acc = new MetricsAccumulator[horizons.length];
+            for (int k = 0; k < horizons.length; k++) {
+                acc[k] = new MetricsAccumulator(model.name(), horizons[k]);
+            }
+            for (int i = 0; i < prepared.size(); i++) {
+                score(prepared.get(i), fitted.get(i), acc);
+            }
+            for (MetricsAccumulator a : acc) {
+                rows.add(a.result());
+            }
+        }
+        return new Report(ds.name(), prepared.size(), ds.series().size() - prepared.size(), targets, rows, notes, fitSeconds);
+    }
+
+    /** Forecasts of one series: {@code f[k][i]} for test target {@code testStart + i}, and the calibrator. */
+    public record SeriesForecasts(double[][] forecast, double[][] probability, CongestionCalibrator calibrator) {
+    }
+
+    public SeriesForecasts forecast(PreparedSeries p, FittedForecaster f) {
+        double[] z = p.zAll();
+        Split sp = p.split();
+        int testStart = sp.testStart();
+        int nTest = sp.nTest();
+        int hk = horizons.length;
+        double[][] fc = new double[hk][nTest];
+        double[][] valF = new double[hk][sp.nVal()];
+        double[][] valA = new double[hk][sp.nVal()];
+        int[] rc = new int[hk];
+        OnlineState s = f.start();
+        double[] out = new double[hk];
+        int firstOrigin = Math.max(0, sp.nTrain() - horizons[hk - 1]);
+        for (int t = 0; t < sp.n(); t++) {
+            s.observe(z[t]);
+            if (t < firstOrigin) {
+                continue;
+            }
+            s.forecast(out);
+            for (int k = 0; k < hk; k++) {
+                int tau = t + horizons[k];
+                if (tau >= sp.nTrain() && tau < testStart) {
+                    valF[k][rc[k]] = out[k];
+                    valA[k][rc[k]++] = z[tau];
+                } else if (tau >= testStart && tau < sp.n()) {
+                    fc[k][tau - testStart] = out[k];
+                }
+            }
+        }
+        for (int k = 0; k < hk; k++) {
+            valF[k] = java.util.Arrays.copyOf(valF[k], rc[k]);
+            valA[k] = java.util.Arrays.copyOf(valA[k], rc[k]);
+        }
+        CongestionCalibrator cal = CongestionCalibrator.fit(valF, valA, p.threshold());
+        double[][] prob = new double[hk][nTest];
+        for (int k = 0; k < hk; k++) {
+            for (int i = 0; i < nTest; i++) {
+                prob[k][i] = cal.probability(k, fc[k][i]);
+            }
+        }
+        return new SeriesForecasts(fc, prob, cal);
+    }
+
+    private void score(PreparedSeries p, FittedForecaster f, MetricsAccumulator[] acc) {
+        SeriesForecasts sf = forecast(p, f);
+        double[] z = p.zAll();
+        int testStart = p.split().testStart();
+        double[] actual = java.util.Arrays.copyOfRange(z, testStart, p.split().n());
+        for (int k = 0; k < horizons.length; k++) {
+            acc[k].addSeries(actual, sf.forecast()[k], sf.probability()[k], p.threshold(), ALARM_CUT);
+        }
+    }
+
+    public int[] horizons() {
+        return horizons.clone();
+    }
+}

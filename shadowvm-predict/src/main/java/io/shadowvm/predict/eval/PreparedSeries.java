@@ -1,0 +1,52 @@
+package io.shadowvm.predict.eval;
+
+import io.shadowvm.predict.data.Series;
+import io.shadowvm.predict.model.FitContext;
+import java.util.Arrays;
+
+/**
+ * One series made ready for the protocol: split, normalization fitted on train, threshold on train.
+ * {@link #fitContext} hands the models a copy of the train+validation prefix only; the test values stay here
+ * and are read only by the scoring loop.
+ */
+public final class PreparedSeries {
+    private final Series series;
+    private final Split split;
+    private final MinMax norm;
+    private final double threshold;
+    private final double[] z;
+
+    public PreparedSeries(Series series, double thresholdPercentile) {
+        this.series = series;
+        this.split = Split.of(series.length());
+        this.norm = MinMax.fit(series.values(), split.nTrain());
+        this.z = norm.apply(series.values());
+        this.threshold = Percentile.of(z, split.nTrain(), thresholdPercentile);
+    }
+
+    public Series series() {
+        return series;
+    }
+
+    public Split split() {
+        return split;
+    }
+
+    public MinMax normalization() {
+        return norm;
+    }
+
+    public double threshold() {
+        return threshold;
+    }
+
+    /** The normalized series including the test part: for the scoring loop only. */
+    double[] zAll() {
+        return z;
+    }
+
+    public FitContext fitContext(int[] horizons) {
+        return new FitContext(series.name(), Arrays.copyOf(z, split.testStart()), split.nTrain(), horizons,
+            series.dailyPeriod(), series.weeklyPeriod(), series.startEpochSec(), series.stepSec(), threshold);
+    }
+}
