@@ -1,0 +1,68 @@
+package io.shadowvm.api.rest;
+
+import java.util.List;
+
+/** The read-only views the REST API returns (JSON objects with exactly these fields). */
+public final class Views {
+    private Views() {
+    }
+
+    public record ErrorView(String error, String field) {
+    }
+
+    public record ShadowView(String host, String state, long ackedEpoch, long lagMs, boolean serving) {
+    }
+
+    public record VmView(String name, String state, String primaryHost, long generation, long primaryEpoch,
+                         int vcpus, long memoryMib, String mode, int wantedShadows, List<ShadowView> shadows) {
+        public VmView {
+            shadows = List.copyOf(shadows);
+        }
+    }
+
+    public record HostView(String name, String rack, String state, double phi, long lastHeartbeatMs,
+                           long fencingEpoch, int primaries, int shadows) {
+    }
+
+    public record PredictionView(String path, double utilization, double score, long atMs) {
+    }
+
+    public record BackendWeightView(String host, double weight) {
+    }
+
+    public record WeightsView(String vm, long version, List<BackendWeightView> backends) {
+        public WeightsView {
+            backends = List.copyOf(backends);
+        }
+    }
+
+    public record EventView(long seq, long atMs, String kind, String vm, String host, String message) {
+    }
+
+    public record FailoverView(String vm, String deadHost, String promotedHost, long rtoMs, long rpoEpochs,
+                               long atMs) {
+    }
+
+    public record StatusView(String controllerId, boolean leader, long tick, int hosts, int hostsAlive, int vms,
+                             int shadows, int shadowsInSync, List<FailoverView> failovers) {
+        public StatusView {
+            failovers = List.copyOf(failovers);
+        }
+    }
+
+    public record LinkView(String name, String kind, double capacityGbps) {
+    }
+
+    public record RackView(String name, String pod, List<String> hosts) {
+        public RackView {
+            hosts = List.copyOf(hosts);
+        }
+    }
+
+    public record TopologyView(String datacenter, List<RackView> racks, List<LinkView> links) {
+        public TopologyView {
+            racks = List.copyOf(racks);
+            links = List.copyOf(links);
+        }
+    }
+}
