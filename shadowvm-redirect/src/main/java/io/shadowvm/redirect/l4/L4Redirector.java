@@ -1,0 +1,129 @@
+package io.shadowvm.redirect.l4;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollMode;
+import io.netty.channel.socket.SocketChannel;
+import io.shadowvm.redirect.Backend;
+import io.shadowvm.redirect.BackendStats;
+import io.shadowvm.redirect.DataPlane;
+import io.shadowvm.redirect.RedirectException;
+import io.shadowvm.redirect.RelativeWeights;
+import io.shadowvm.redirect.route.RoutingControl;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The L4 TCP redirector (see the package description). Start with {@link #start}, change weights with
+ * {@link #setWeights} from any thread, stop with {@link #close}.
+ */
+public final class L4Redirector implements DataPlane {
+    private final L4Config config;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final RoutingControl control;
+    private final Channel server;
+    private final boolean splicing;
+
+    private L4Redirector(L4Config config) {
+        this.config = config;
+        this.splicing = config.splice() && config.transport().supportsSplice();
+        this.boss = config.transport().newGroup(1, "redirect-l4-accept");
+        this.workers = config.transport().newGroup(config.ioThreads(), "redirect-l4-io");
+        RoutingControl rc = null;
+        try {
+            rc = new RoutingControl(config.backends(), config.weights(), config.outlier(), config.clock(), workers,
+                config.transport());
+            ServerBootstrap b = new ServerBootstrap().group(boss, workers)
+                .channel(config.transport().serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new Relay(L4Redirector.this, ch).inboundHandler());
+                    }
+                });
+            if (splicing) {
+                b.childOption(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
+            }
+            this.control = rc;
+            this.server = b.bind(config.listen()).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            if (rc != null) {
+                rc.close();
+            }
+            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (e instanceof RedirectException) {
+                throw e;
+            }
+            throw new RedirectException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Binds the listening socket and starts relaying. */
+    public static L4Redirector start(L4Config config) {
+        return new L4Redirector(config);
+    }
+
+    /** The bound address (useful with port 0). */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    L4Config config() {
+        return config;
+    }
+
+    RoutingControl control() {
+        return control;
+    }
+
+    /** Whether connections are relayed with splice(2). */
+    public boolean splicing() {
+        return splicing;
+    }
+
+    @Override
+    public List<Backend> backends() {
+        return control.backends();
+    }
+
+    @Override
+    public void setWeights(RelativeWeights weights) {
+        control.setWeights(weights);
+    }
+
+    @Override
+    public Map<String, Double> weights() {
+        return control.weights();
+    }
+
+    @Override
+    public Map<String, BackendStats.Snapshot> stats() {
+        return control.statsSnapshot();
+    }
+
+    /** Backends currently ejected by outlier detection. */
+    public List<String> ejected() {
+        return control.ejected();
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        control.close();
+    }
+}
