@@ -1,0 +1,533 @@
+package io.shadowvm.placement;
+
+import io.shadowvm.core.ShadowVmException;
+import io.shadowvm.core.topology.Host;
+import io.shadowvm.core.topology.Rack;
+import io.shadowvm.core.topology.Topology;
+import io.shadowvm.core.vm.FailureDomain;
+import io.shadowvm.core.vm.VmSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The mutable free capacity of a cluster and who is where: per host free cores, memory and NIC bandwidth
+ * (primitive arrays indexed like {@link Topology#hosts()}), per rack the largest free amount of each
+ * resource on one host (an upper bound the placer prunes whole racks with), per rack uplink the sync
+ * traffic routed over it, and the placement of every VM.
+ *
+ * <p>What a role reserves: a primary its vCPUs, its memory and {@code networkMbps} of its host's NIC; a
+ * shadow the VM's memory (the replica lives there), its vCPUs when {@code serving}, and the sync stream's
+ * bandwidth ({@code networkMbps × syncFactor}) on its NIC and on both rack uplinks of the path from the
+ * primary. NIC capacity is a hard limit; uplinks are shared and oversubscribed, so their load is only
+ * weighed (sync-path headroom), never a reason to refuse.
+ *
+ * <p><b>Not thread-safe, by design:</b> one owner (the controller's placement loop, the CLI, a benchmark)
+ * mutates it; other threads send that owner commands. Every mutation re-checks the hard constraints and
+ * refuses, leaving the state unchanged, when one would break.
+ */
+public final class ClusterState {
+    /** Default ratio of a shadow's sync stream to the VM's network demand. */
+    public static final double DEFAULT_SYNC_FACTOR = 1.0;
+
+    private final Topology topology;
+    private final double syncFactor;
+    private final int[] hostRack;
+    private final int[] hostPod;
+    private final int[] rackPower;
+    private final String[] powerNames;
+    private final boolean[] hostAlive;
+    private final int[] freeCores;
+    private final long[] freeMemoryMib;
+    private final double[] freeNicMbps;
+    private final int[] rackMaxFreeCores;
+    private final long[] rackMaxFreeMemoryMib;
+    private final double[] rackMaxFreeNicMbps;
+    private final long[] rackFreeMemoryMib;
+    private final long[] rackMemoryMib;
+    private final int[] rackAliveHosts;
+    private final double[] uplinkCapacityMbps;
+    private final double[] uplinkSyncMbps;
+    private final Map<String, Entry> vms = new LinkedHashMap<>();
+    private final Map<String, List<String>> talkersTo = new HashMap<>();
+
+    /** A placed VM; {@code primary} is -1 after its host failed, {@code syncFromRack[i]} -1 when no sync flows. */
+    private static final class Entry {
+        final VmSpec vm;
+        int primary;
+        int[] shadows;
+        int[] syncFromRack;
+        final String partialReason;
+
+        Entry(VmSpec vm, int primary, int[] shadows, int[] syncFromRack, String partialReason) {
+            this.vm = vm;
+            this.primary = primary;
+            this.shadows = shadows;
+            this.syncFromRack = syncFromRack;
+            this.partialReason = partialReason;
+        }
+    }
+
+    public ClusterState(Topology topology) {
+        this(topology, DEFAULT_SYNC_FACTOR);
+    }
+
+    public ClusterState(Topology topology, double syncFactor) {
+        if (!(syncFactor >= 0 && syncFactor <= 100)) {
+            throw new IllegalArgumentException("syncFactor: " + syncFactor + " (expected: 0..100)");
+        }
+        this.topology = topology;
+        this.syncFactor = syncFactor;
+        int n = topology.hosts().size();
+        int racks = topology.racks().size();
+        hostRack = new int[n];
+        hostPod = new int[n];
+        hostAlive = new boolean[n];
+        freeCores = new int[n];
+        freeMemoryMib = new long[n];
+        freeNicMbps = new double[n];
+        for (Host h : topology.hosts()) {
+            int i = h.index();
+            hostRack[i] = h.rack();
+            hostPod[i] = h.pod();
+            hostAlive[i] = true;
+            freeCores[i] = h.cores();
+            freeMemoryMib[i] = h.memoryMib();
+            freeNicMbps[i] = h.nicGbps() * 1000.0;
+        }
+        rackPower = new int[racks];
+        Map<String, Integer> powerIds = new LinkedHashMap<>();
+        rackMaxFreeCores = new int[racks];
+        rackMaxFreeMemoryMib = new long[racks];
+        rackMaxFreeNicMbps = new double[racks];
+        rackFreeMemoryMib = new long[racks];
+        rackMemoryMib = new long[racks];
+        rackAliveHosts = new int[racks];
+        uplinkCapacityMbps = new double[racks];
+        uplinkSyncMbps = new double[racks];
+        for (Rack r : topology.racks()) {
+            String power = r.power() != null ? r.power() : "rack:" + r.name();
+            rackPower[r.index()] = powerIds.computeIfAbsent(power, k -> powerIds.size());
+            uplinkCapacityMbps[r.index()] = r.uplinkGbps() * 1000.0;
+            for (int h : r.hosts()) {
+                rackMemoryMib[r.index()] += freeMemoryMib[h];
+            }
+            recomputeRack(r.index());
+        }
+        powerNames = powerIds.keySet().toArray(new String[0]);
+    }
+
+    // ---- reading -----------------------------------------------------------------------------------
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public double syncFactor() {
+        return syncFactor;
+    }
+
+    /** The sync stream one shadow of {@code vm} needs, in Mbps. */
+    public double syncMbps(VmSpec vm) {
+        return vm.networkMbps() * syncFactor;
+    }
+
+    public int hostCount() {
+        return hostRack.length;
+    }
+
+    public int rackCount() {
+        return rackMaxFreeCores.length;
+    }
+
+    public int rackOf(int host) {
+        return hostRack[host];
+    }
+
+    public int podOf(int host) {
+        return hostPod[host];
+    }
+
+    public int powerOfRack(int rack) {
+        return rackPower[rack];
+    }
+
+    public String powerName(int power) {
+        return powerNames[power];
+    }
+
+    public boolean isAlive(int host) {
+        return hostAlive[host];
+    }
+
+    public int freeCores(int host) {
+        return freeCores[host];
+    }
+
+    public long freeMemoryMib(int host) {
+        return freeMemoryMib[host];
+    }
+
+    public double freeNicMbps(int host) {
+        return freeNicMbps[host];
+    }
+
+    public int rackMaxFreeCores(int rack) {
+        return rackMaxFreeCores[rack];
+    }
+
+    public long rackMaxFreeMemoryMib(int rack) {
+        return rackMaxFreeMemoryMib[rack];
+    }
+
+    public double rackMaxFreeNicMbps(int rack) {
+        return rackMaxFreeNicMbps[rack];
+    }
+
+    /** Free memory of the rack's live hosts over their total memory, in [0, 1]. */
+    public double rackFreeMemoryFraction(int rack) {
+        return rackMemoryMib[rack] == 0 ? 0 : (double) rackFreeMemoryMib[rack] / rackMemoryMib[rack];
+    }
+
+    public int rackAliveHosts(int rack) {
+        return rackAliveHosts[rack];
+    }
+
+    public double uplinkCapacityMbps(int rack) {
+        return uplinkCapacityMbps[rack];
+    }
+
+    /** Sync traffic currently routed over the rack's ToR↔spine uplink, in Mbps. */
+    public double uplinkSyncMbps(int rack) {
+        return uplinkSyncMbps[rack];
+    }
+
+    /**
+     * Bandwidth left on the path between two hosts after a sync stream of {@code syncMbps}: the minimum over
+     * the destination NIC and, across racks, both uplinks. Negative when a shared uplink is oversubscribed.
+     */
+    public double pathHeadroomMbps(int primary, int shadow, double syncMbps) {
+        double h = freeNicMbps[shadow] - syncMbps;
+        int rp = hostRack[primary];
+        int rs = hostRack[shadow];
+        if (rp != rs) {
+            h = Math.min(h, uplinkCapacityMbps[rp] - uplinkSyncMbps[rp] - syncMbps);
+            h = Math.min(h, uplinkCapacityMbps[rs] - uplinkSyncMbps[rs] - syncMbps);
+        }
+        return h;
+    }
+
+    /** Whether {@code host} is alive and has the cores, memory and NIC bandwidth free. */
+    public boolean fits(int host, int cores, long memoryMib, double nicMbps) {
+        return hostAlive[host] && freeCores[host] >= cores && freeMemoryMib[host] >= memoryMib
+            && freeNicMbps[host] >= nicMbps;
+    }
+
+    /** Whether the rack may hold a host that fits (an upper bound: false means no host in it does). */
+    public boolean rackMayFit(int rack, int cores, long memoryMib, double nicMbps) {
+        return rackMaxFreeCores[rack] >= cores && rackMaxFreeMemoryMib[rack] >= memoryMib
+            && rackMaxFreeNicMbps[rack] >= nicMbps;
+    }
+
+    public int placedCount() {
+        return vms.size();
+    }
+
+    public boolean isPlaced(String vm) {
+        return vms.containsKey(vm);
+    }
+
+    /** The VM's current placement, or {@code null} when it is not placed. */
+    public Placement placement(String vm) {
+        Entry e = vms.get(vm);
+        return e == null ? null : toPlacement(e);
+    }
+
+    /** Every placed VM in placement order. */
+    public List<Placement> placements() {
+        List<Placement> out = new ArrayList<>(vms.size());
+        for (Entry e : vms.values()) {
+            out.add(toPlacement(e));
+        }
+        return out;
+    }
+
+    /** The primary host of {@code vm}, or -1 when it is not placed or lost its primary. */
+    public int primaryOf(String vm) {
+        Entry e = vms.get(vm);
+        return e == null ? -1 : e.primary;
+    }
+
+    /** Names of placed VMs whose {@code communicatesWith} lists {@code vm}. */
+    public List<String> talkersTo(String vm) {
+        List<String> l = talkersTo.get(vm);
+        return l == null ? Collections.emptyList() : l;
+    }
+
+    // ---- mutating ----------------------------------------------------------------------------------
+
+    /**
+     * Records {@code vm} with its primary on {@code primary} and shadows on {@code shadows}, reserving their
+     * capacity. Refuses (with a {@link ShadowVmException}, state unchanged) a VM already placed, a dead or
+     * too-small host, or two roles sharing a rack, or a pod or power domain the policy avoids.
+     *
+     * @param partialReason why fewer shadows than the policy asks for were placed, or {@code null}
+     */
+    public Placement place(VmSpec vm, int primary, int[] shadows, String partialReason) {
+        if (vms.containsKey(vm.name())) {
+            throw new ShadowVmException(vm.name() + ": already placed");
+        }
+        if (shadows.length > vm.policy().shadows()) {
+            throw new ShadowVmException(vm.name() + ": " + shadows.length + " shadows (expected: at most "
+                + vm.policy().shadows() + ")");
+        }
+        if (shadows.length < vm.policy().shadows() && !vm.policy().allowPartial()) {
+            throw new ShadowVmException(vm.name() + ": " + shadows.length + " shadows but the policy asks for "
+                + vm.policy().shadows() + " and does not allow partial placement");
+        }
+        checkFits(vm, primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps(), "primary");
+        double sync = syncMbps(vm);
+        for (int i = 0; i < shadows.length; i++) {
+            checkFits(vm, shadows[i], vm.shadowVcpus(), vm.memoryMib(), sync, "shadow " + (i + 1));
+            checkSeparated(vm, primary, shadows[i]);
+            for (int j = 0; j < i; j++) {
+                checkSeparated(vm, shadows[j], shadows[i]);
+            }
+        }
+        reserve(primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
+        int[] from = new int[shadows.length];
+        for (int i = 0; i < shadows.length; i++) {
+            reserve(shadows[i], vm.shadowVcpus(), vm.memoryMib(), sync);
+            from[i] = hostRack[primary];
+            addUplinkSync(from[i], hostRack[shadows[i]], sync);
+        }
+        Entry e = new Entry(vm, primary, shadows.clone(), from, partialReason);
+        vms.put(vm.name(), e);
+        for (String p : vm.communicatesWith()) {
+            talkersTo.computeIfAbsent(p, k -> new ArrayList<>(2)).add(vm.name());
+        }
+        return toPlacement(e);
+    }
+
+    /** Removes a VM and frees everything it reserved; a {@link ShadowVmException} when it is not placed. */
+    public Placement remove(String vmName) {
+        Entry e = vms.remove(vmName);
+        if (e == null) {
+            throw new ShadowVmException(vmName + ": not placed (" + vms.size() + " VMs are)");
+        }
+        VmSpec vm = e.vm;
+        if (e.primary >= 0) {
+            release(e.primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
+        }
+        double sync = syncMbps(vm);
+        for (int i = 0; i < e.shadows.length; i++) {
+            release(e.shadows[i], vm.shadowVcpus(), vm.memoryMib(), sync);
+            if (e.syncFromRack[i] >= 0) {
+                addUplinkSync(e.syncFromRack[i], hostRack[e.shadows[i]], -sync);
+            }
+        }
+        for (String p : vm.communicatesWith()) {
+            List<String> l = talkersTo.get(p);
+            if (l != null) {
+                l.remove(vmName);
+            }
+        }
+        return toPlacement(e);
+    }
+
+    /**
+     * Takes a host out of service (it failed or is drained): frees what every role on it reserved, marks it
+     * dead so nothing is placed there again, and reports the VMs that lost their primary (their shadows stay,
+     * ready for promotion; their sync streams stop) or a shadow.
+     */
+    public HostRemoval removeHost(String hostName) {
+        int h = topology.host(hostName).index();
+        if (!hostAlive[h]) {
+            throw new ShadowVmException("host " + hostName + " is already out of service");
+        }
+        List<HostRemoval.Loss> lost = new ArrayList<>();
+        for (Entry e : vms.values()) {
+            VmSpec vm = e.vm;
+            double sync = syncMbps(vm);
+            if (e.primary == h) {
+                release(h, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
+                e.primary = -1;
+                for (int i = 0; i < e.shadows.length; i++) {
+                    if (e.syncFromRack[i] >= 0) {
+                        addUplinkSync(e.syncFromRack[i], hostRack[e.shadows[i]], -sync);
+                        e.syncFromRack[i] = -1;
+                    }
+                }
+                lost.add(new HostRemoval.Loss(vm.name(), HostRemoval.Role.PRIMARY, hostNames(e.shadows)));
+                continue;
+            }
+            int at = indexOf(e.shadows, h);
+            if (at >= 0) {
+                release(h, vm.shadowVcpus(), vm.memoryMib(), sync);
+                if (e.syncFromRack[at] >= 0) {
+                    addUplinkSync(e.syncFromRack[at], hostRack[h], -sync);
+                }
+                e.shadows = removeAt(e.shadows, at);
+                e.syncFromRack = removeAt(e.syncFromRack, at);
+                lost.add(new HostRemoval.Loss(vm.name(), HostRemoval.Role.SHADOW, hostNames(e.shadows)));
+            }
+        }
+        hostAlive[h] = false;
+        int r = hostRack[h];
+        rackAliveHosts[r]--;
+        rackMemoryMib[r] -= topology.host(h).memoryMib();
+        rackFreeMemoryMib[r] -= freeMemoryMib[h];
+        recomputeRack(r);
+        return new HostRemoval(hostName, lost);
+    }
+
+    // ---- internals ---------------------------------------------------------------------------------
+
+    private void checkFits(VmSpec vm, int host, int cores, long mem, double nic, String role) {
+        if (host < 0 || host >= hostRack.length) {
+            throw new ShadowVmException(vm.name() + ": " + role + " host index " + host + " (expected: 0.."
+                + (hostRack.length - 1) + ")");
+        }
+        String name = topology.host(host).name();
+        if (!hostAlive[host]) {
+            throw new ShadowVmException(vm.name() + ": " + role + " on " + name + ", which is out of service");
+        }
+        if (freeCores[host] < cores || freeMemoryMib[host] < mem || freeNicMbps[host] < nic) {
+            throw new ShadowVmException(vm.name() + ": " + role + " needs " + cores + " cores, " + mem + " MiB, "
+                + Units.mbps(nic) + " on " + name + " (free: " + freeCores[host] + " cores, " + freeMemoryMib[host]
+                + " MiB, " + Units.mbps(freeNicMbps[host]) + ")");
+        }
+    }
+
+    private void checkSeparated(VmSpec vm, int a, int b) {
+        String na = topology.host(a).name();
+        String nb = topology.host(b).name();
+        if (hostRack[a] == hostRack[b]) {
+            throw new ShadowVmException(vm.name() + ": " + na + " and " + nb + " share rack "
+                + topology.racks().get(hostRack[a]).name() + " (expected: every role on its own rack)");
+        }
+        if (vm.policy().avoids(FailureDomain.POD) && hostPod[a] == hostPod[b]) {
+            throw new ShadowVmException(vm.name() + ": " + na + " and " + nb + " share pod "
+                + topology.pods().get(hostPod[a]).name() + " (the policy avoids shared pods)");
+        }
+        if (vm.policy().avoids(FailureDomain.POWER) && rackPower[hostRack[a]] == rackPower[hostRack[b]]) {
+            throw new ShadowVmException(vm.name() + ": " + na + " and " + nb + " share power domain "
+                + powerNames[rackPower[hostRack[a]]] + " (the policy avoids shared power domains)");
+        }
+    }
+
+    private void reserve(int h, int cores, long mem, double nic) {
+        int r = hostRack[h];
+        boolean wasMax = freeCores[h] == rackMaxFreeCores[r] || freeMemoryMib[h] == rackMaxFreeMemoryMib[r]
+            || freeNicMbps[h] == rackMaxFreeNicMbps[r];
+        freeCores[h] -= cores;
+        freeMemoryMib[h] -= mem;
+        freeNicMbps[h] -= nic;
+        rackFreeMemoryMib[r] -= mem;
+        if (wasMax) {
+            recomputeRack(r);
+        }
+    }
+
+    private void release(int h, int cores, long mem, double nic) {
+        freeCores[h] += cores;
+        freeMemoryMib[h] += mem;
+        freeNicMbps[h] += nic;
+        int r = hostRack[h];
+        rackFreeMemoryMib[r] += mem;
+        if (hostAlive[h]) {
+            rackMaxFreeCores[r] = Math.max(rackMaxFreeCores[r], freeCores[h]);
+            rackMaxFreeMemoryMib[r] = Math.max(rackMaxFreeMemoryMib[r], freeMemoryMib[h]);
+            rackMaxFreeNicMbps[r] = Math.max(rackMaxFreeNicMbps[r], freeNicMbps[h]);
+        }
+    }
+
+    private void addUplinkSync(int fromRack, int toRack, double mbps) {
+        if (fromRack != toRack) {
+            uplinkSyncMbps[fromRack] += mbps;
+            uplinkSyncMbps[toRack] += mbps;
+        }
+    }
+
+    /** Rebuilds the rack's per-host maxima and totals from its live hosts. */
+    private void recomputeRack(int r) {
+        int c = 0;
+        long m = 0;
+        double nic = 0;
+        long freeMem = 0;
+        int alive = 0;
+        for (int h : topology.racks().get(r).hosts()) {
+            if (!hostAlive[h]) {
+                continue;
+            }
+            alive++;
+            c = Math.max(c, freeCores[h]);
+            m = Math.max(m, freeMemoryMib[h]);
+            nic = Math.max(nic, freeNicMbps[h]);
+            freeMem += freeMemoryMib[h];
+        }
+        rackMaxFreeCores[r] = alive == 0 ? -1 : c;
+        rackMaxFreeMemoryMib[r] = alive == 0 ? -1 : m;
+        rackMaxFreeNicMbps[r] = alive == 0 ? -1 : nic;
+        rackFreeMemoryMib[r] = freeMem;
+        rackAliveHosts[r] = alive;
+    }
+
+    private Placement toPlacement(Entry e) {
+        return new Placement(e.vm, e.primary < 0 ? null : topology.host(e.primary).name(), e.primary,
+            hostNames(e.shadows), e.shadows.clone(), e.partialReason);
+    }
+
+    private List<String> hostNames(int[] hosts) {
+        List<String> l = new ArrayList<>(hosts.length);
+        for (int h : hosts) {
+            l.add(topology.host(h).name());
+        }
+        return List.copyOf(l);
+    }
+
+    private static int indexOf(int[] a, int v) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == v) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int[] removeAt(int[] a, int i) {
+        int[] b = Arrays.copyOf(a, a.length - 1);
+        System.arraycopy(a, i + 1, b, i, a.length - i - 1);
+        return b;
+    }
+
+    /** Live host indexes (a copy). */
+    public int[] aliveHosts() {
+        int n = 0;
+        for (boolean a : hostAlive) {
+            n += a ? 1 : 0;
+        }
+        int[] out = new int[n];
+        int k = 0;
+        for (int i = 0; i < hostAlive.length; i++) {
+            if (hostAlive[i]) {
+                out[k++] = i;
+            }
+        }
+        return out;
+    }
+
+    /** The specs of all placed VMs, in placement order. */
+    public Collection<VmSpec> placedVms() {
+        List<VmSpec> l = new ArrayList<>(vms.size());
+        for (Entry e : vms.values()) {
+            l.add(e.vm);
+        }
+        return l;
+    }
+}
