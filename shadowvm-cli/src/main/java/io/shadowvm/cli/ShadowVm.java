@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
     subcommands = {
         // One line per command group; each lives in its own package under io.shadowvm.cli.
         CommandLine.HelpCommand.class,
+        io.shadowvm.cli.place.PlaceCommand.class,
+        io.shadowvm.cli.topology.TopologyCommand.class,
     })
 public final class ShadowVm implements Runnable {
     public static final int EXIT_OK = 0;
