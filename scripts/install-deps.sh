@@ -3,7 +3,7 @@
 # guests, the guest image build). Safe to run repeatedly; does nothing that is already done.
 # Without root it only reports what is missing: the tests that need those parts then skip with a reason.
 set -euo pipefail
-pkgs=(iproute2 nftables qemu-system-x86 busybox-static cpio procps iperf3 haproxy)
+pkgs=(iproute2 nftables qemu-system-x86 busybox-static cpio procps iperf3 haproxy curl)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

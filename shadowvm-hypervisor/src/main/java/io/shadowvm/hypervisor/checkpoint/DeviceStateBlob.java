@@ -1,0 +1,99 @@
+package io.shadowvm.hypervisor.checkpoint;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * The device state of one epoch: QEMU's migration stream with {@code x-ignore-shared} (CPU, devices, the small
+ * non-shared ROM/ACPI blocks; never the guest RAM), wrapped with a header so a torn or corrupted blob is refused
+ * before QEMU ever sees it. Format version 1 (independent of the release), little-endian:
+ *
+ * <pre>
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +---------------------------------------------------------------+
+ * |                        magic "SVDS"                           |  0
+ * +-------------------------------+-------------------------------+
+ * |        format version (1)     |           flags (0)           |  4
+ * +-------------------------------+-------------------------------+
+ * |                        epoch (u64)                            |  8
+ * |                                                               |
+ * +---------------------------------------------------------------+
+ * |                    payload length (u32)                       | 16
+ * +---------------------------------------------------------------+
+ * |                  CRC32C of the payload (u32)                  | 20
+ * +---------------------------------------------------------------+
+ * |  payload: QEMU migration stream, starts with "QEVM" ...       | 24
+ * +---------------------------------------------------------------+
+ * </pre>
+ */
+public final class DeviceStateBlob {
+    public static final int MAGIC = 0x53445653; // "SVDS" little-endian
+    public static final short VERSION = 1;
+    public static final int HEADER_BYTES = 24;
+    /** QEMU's migration stream magic, big-endian "QEVM". */
+    public static final int QEMU_MAGIC = 0x5145564D;
+    /** Largest payload accepted (device state is a few hundred KiB; ROM blocks included). */
+    public static final int MAX_PAYLOAD_BYTES = 64 << 20;
+
+    private DeviceStateBlob() {
+    }
+
+    /** Wraps {@code payload[0..len)} as the device state of {@code epoch}. */
+    public static byte[] wrap(long epoch, byte[] payload, int len) {
+        CRC32C crc = new CRC32C();
+        crc.update(payload, 0, len);
+        ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + len).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(MAGIC).putShort(VERSION).putShort((short) 0).putLong(epoch).putInt(len).putInt((int) crc.getValue());
+        b.put(payload, 0, len);
+        return b.array();
+    }
+
+    /**
+     * Checks a blob and returns its payload's offset (always {@link #HEADER_BYTES}); the payload length is
+     * {@code blob.length - HEADER_BYTES}.
+     *
+     * @param expectedEpoch the epoch the blob must belong to, or -1 for any
+     * @throws CorruptCheckpointException naming what failed, the value and the bound
+     */
+    public static long verify(byte[] blob, int len, long expectedEpoch, String what) {
+        if (len < HEADER_BYTES) {
+            throw new CorruptCheckpointException(what + ": device state truncated: " + len + " bytes (expected: at least " + HEADER_BYTES + ")");
+        }
+        ByteBuffer b = ByteBuffer.wrap(blob, 0, len).order(ByteOrder.LITTLE_ENDIAN);
+        int magic = b.getInt();
+        if (magic != MAGIC) {
+            throw new CorruptCheckpointException(what + ": device state has bad magic 0x" + Integer.toHexString(magic)
+                    + " (expected: 0x" + Integer.toHexString(MAGIC) + ")");
+        }
+        short version = b.getShort();
+        if (version != VERSION) {
+            throw new CorruptCheckpointException(what + ": device state format version " + version + " (expected: " + VERSION + ")");
+        }
+        b.getShort();
+        long epoch = b.getLong();
+        if (expectedEpoch >= 0 && epoch != expectedEpoch) {
+            throw new CorruptCheckpointException(what + ": device state belongs to epoch " + epoch + " (expected: " + expectedEpoch + ")");
+        }
+        long payloadLen = Integer.toUnsignedLong(b.getInt());
+        if (payloadLen > MAX_PAYLOAD_BYTES) {
+            throw new CorruptCheckpointException(what + ": device state payload length " + payloadLen + " (expected: 0-" + MAX_PAYLOAD_BYTES + ")");
+        }
+        if (payloadLen != len - HEADER_BYTES) {
+            throw new CorruptCheckpointException(what + ": device state truncated: payload " + (len - HEADER_BYTES)
+                    + " bytes (expected: " + payloadLen + ")");
+        }
+        int crcWant = b.getInt();
+        CRC32C crc = new CRC32C();
+        crc.update(blob, HEADER_BYTES, (int) payloadLen);
+        if ((int) crc.getValue() != crcWant) {
+            throw new CorruptCheckpointException(what + ": device state CRC32C 0x" + Integer.toHexString((int) crc.getValue())
+                    + " (expected: 0x" + Integer.toHexString(crcWant) + ")");
+        }
+        if (payloadLen < 4 || ByteBuffer.wrap(blob, HEADER_BYTES, 4).getInt() != QEMU_MAGIC) {
+            throw new CorruptCheckpointException(what + ": device state payload is not a QEMU migration stream (no QEVM magic)");
+        }
+        return epoch;
+    }
+}

@@ -1,0 +1,40 @@
+package io.shadowvm.hypervisor.drill;
+
+import io.shadowvm.hypervisor.HypervisorException;
+import io.shadowvm.hypervisor.checkpoint.DirtyTracking;
+import io.shadowvm.hypervisor.qemu.Accel;
+
+/**
+ * Drill parameters, validated once.
+ *
+ * @param epochs checkpoints to take before the kill, 2..1000
+ * @param epochMs epoch period, 20..10000 ms
+ * @param memoryMib guest RAM
+ * @param dirtyMib MiB the guest rewrites in a loop (0 = idle)
+ * @param tracking dirty-page tracking (SOFT_DIRTY falls back to HASH_SCAN under KVM)
+ * @param accel accelerator
+ * @param useNetns promote into a fresh network namespace when root
+ * @param corruptLastEpoch inject a corrupted device state into the last epoch: the shadow must refuse it and the
+ *     promotion must continue from the epoch before
+ */
+public record DrillOptions(int epochs, int epochMs, int memoryMib, int dirtyMib, DirtyTracking tracking, Accel accel,
+                           boolean useNetns, boolean corruptLastEpoch) {
+    public DrillOptions {
+        if (epochs < 2 || epochs > 1000) {
+            throw new HypervisorException("invalid --epochs: " + epochs + " (expected: 2-1000)");
+        }
+        if (epochMs < 20 || epochMs > 10_000) {
+            throw new HypervisorException("invalid --epoch-ms: " + epochMs + " (expected: 20-10000)");
+        }
+        if (memoryMib < 64 || memoryMib > 65536) {
+            throw new HypervisorException("invalid --memory-mib: " + memoryMib + " (expected: 64-65536)");
+        }
+        if (dirtyMib < 0 || dirtyMib > memoryMib / 4) {
+            throw new HypervisorException("invalid --dirty-mib: " + dirtyMib + " (expected: 0-" + memoryMib / 4 + ")");
+        }
+    }
+
+    public static DrillOptions defaults() {
+        return new DrillOptions(6, 200, 128, 8, DirtyTracking.SOFT_DIRTY, Accel.AUTO, true, false);
+    }
+}

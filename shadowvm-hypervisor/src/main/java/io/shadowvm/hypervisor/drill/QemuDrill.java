@@ -1,0 +1,238 @@
+package io.shadowvm.hypervisor.drill;
+
+import io.shadowvm.core.time.NanoClock;
+import io.shadowvm.hypervisor.HypervisorException;
+import io.shadowvm.hypervisor.checkpoint.DeviceStateBlob;
+import io.shadowvm.hypervisor.checkpoint.DirtyTracking;
+import io.shadowvm.hypervisor.checkpoint.EpochAck;
+import io.shadowvm.hypervisor.checkpoint.EpochFrame;
+import io.shadowvm.hypervisor.checkpoint.EpochLink;
+import io.shadowvm.hypervisor.checkpoint.EpochResult;
+import io.shadowvm.hypervisor.checkpoint.Promoter;
+import io.shadowvm.hypervisor.checkpoint.QemuCheckpointer;
+import io.shadowvm.hypervisor.checkpoint.ReplicaSink;
+import io.shadowvm.hypervisor.checkpoint.ShadowReplica;
+import io.shadowvm.hypervisor.checkpoint.SoftDirtyTracker;
+import io.shadowvm.hypervisor.qemu.Accel;
+import io.shadowvm.hypervisor.qemu.GuestConsole;
+import io.shadowvm.hypervisor.qemu.GuestImage;
+import io.shadowvm.hypervisor.qemu.QemuConfig;
+import io.shadowvm.hypervisor.qemu.QemuVm;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * The QEMU failover drill: boot the test guest (it rewrites {@code dirtyMib} of memory in a loop), write to its
+ * key-value page over HTTP before every epoch, checkpoint it every {@code epochMs} into a replica behind a TCP
+ * sink, SIGKILL the primary mid-epoch (after one more write that no epoch carries), promote the replica (in a
+ * fresh network namespace when root), and compare: heartbeat counter, boot id, key-value page.
+ */
+public final class QemuDrill {
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(90);
+
+    private QemuDrill() {
+    }
+
+    public static DrillOutcome run(DrillOptions o, Consumer<String> log) {
+        GuestImage image = GuestImage.build();
+        String name = "drill-" + ProcessHandle.current().pid();
+        Path root;
+        try {
+            root = Files.createTempDirectory("svm-");
+        } catch (IOException e) {
+            throw new HypervisorException("cannot create a drill directory: " + e.getMessage(), e);
+        }
+        QemuConfig cfg = new QemuConfig(name, o.memoryMib(), QemuConfig.DEFAULT_RAM_DIR, root.resolve("p"), image, o.dirtyMib(),
+                100, freePort(), o.accel(), false, null, null);
+        QemuVm primary = null;
+        QemuVm promoted = null;
+        ShadowReplica replica = null;
+        ReplicaSink sink = null;
+        NetNs ns = null;
+        try {
+            log.accept("booting " + name + " (" + o.memoryMib() + " MiB, dirtying " + o.dirtyMib() + " MiB)");
+            primary = QemuVm.boot(cfg);
+            GuestHttp http = new GuestHttp(null, cfg.hostPort());
+            String bootId = GuestHttp.parse(http.await("/cgi-bin/state", BOOT_TIMEOUT)).get("boot_id");
+            log.accept("guest up on " + primary.accel() + ", boot_id " + bootId);
+
+            replica = ShadowReplica.open(root.resolve("replica"), cfg.ramDir().resolve(name + "-shadow.ram"), cfg.memoryBytes());
+            sink = new ReplicaSink(replica, "127.0.0.1");
+            DirtyTracking tracking = effectiveTracking(o.tracking(), primary.accel());
+            log.accept("dirty tracking: " + tracking + (tracking != o.tracking() ? " (" + o.tracking() + " unavailable: "
+                    + (primary.accel() == Accel.KVM ? "KVM guest writes bypass the host page tables" : "kernel without CONFIG_MEM_SOFT_DIRTY") + ")" : ""));
+            List<EpochResult> results = new ArrayList<>();
+            List<String> refusals = new ArrayList<>();
+            Map<String, String> written = new LinkedHashMap<>();
+            Map<String, String> expected = Map.of();
+            long[] pausesUs = new long[o.epochs()];
+            long devBytes = 0;
+            long wireBytes = 0;
+            int steady = 0;
+            long acked = -1;
+            long offsetAtAck = 0;
+            double bootstrapMs = 0;
+            try (EpochLink link = new EpochLink(sink.address());
+                 QemuCheckpointer ckpt = new QemuCheckpointer(primary, tracking, NanoClock.SYSTEM)) {
+                long next = System.nanoTime();
+                for (int e = 0; e < o.epochs(); e++) {
+                    next += o.epochMs() * 1_000_000L;
+                    String key = "k" + e;
+                    http.get("/cgi-bin/kv?" + key + "=v" + e, Duration.ofSeconds(10));
+                    written.put(key, "v" + e);
+                    parkUntil(next);
+                    long epochNo = acked + 1;
+                    EpochResult r = ckpt.checkpoint(epochNo, null);
+                    results.add(r);
+                    boolean corrupt = o.corruptLastEpoch() && e == o.epochs() - 1;
+                    if (corrupt) {
+                        corruptDeviceState(ckpt.frame().buffer(), ckpt.frame().length());
+                    }
+                    EpochAck ack = link.ship(ckpt.frame().buffer(), ckpt.frame().length());
+                    if (ack.acked()) {
+                        acked = ack.epoch();
+                        offsetAtAck = ckpt.serialBytesAtPause();
+                        expected = new LinkedHashMap<>(written);
+                        if (acked == 0) {
+                            bootstrapMs = r.pauseUs() / 1000.0;
+                        } else {
+                            pausesUs[steady++] = r.pauseUs();
+                            devBytes += r.devStateBytes();
+                            wireBytes += r.frameBytes();
+                        }
+                    } else {
+                        refusals.add(ack.reason());
+                        ckpt.retainDirty();
+                    }
+                    log.accept(String.format("epoch %d %s: pause %.1f ms (stop %.1f, devstate %.1f, dirty %.1f, cont %.1f), %d pages, %d wire bytes",
+                            epochNo, ack.acked() ? "acked" : "REFUSED (" + ack.reason() + ")", r.pauseUs() / 1000.0, r.stopUs() / 1000.0,
+                            r.devStateUs() / 1000.0, r.dirtyUs() / 1000.0, r.contUs() / 1000.0, r.dirtyPages(), r.frameBytes()));
+                }
+            }
+            if (acked < 0) {
+                throw new HypervisorException("drill: the shadow acknowledged no epoch: " + refusals);
+            }
+            http.get("/cgi-bin/kv?lost=after-last-ack", Duration.ofSeconds(10));
+            String primaryLog = GuestConsole.read(primary.serialLog());
+            primary.kill();
+            log.accept("primary SIGKILLed; last acked epoch " + acked);
+            sink.stop();
+
+            if (o.useNetns() && NetNs.available()) {
+                ns = NetNs.create("svm-" + ProcessHandle.current().pid());
+            }
+            QemuConfig shadowCfg = cfg.onHost(root.resolve("s"), freePort(), ns == null ? null : ns.name());
+            Promoter.Promotion pr = Promoter.promote(shadowCfg, replica);
+            promoted = pr.vm();
+            log.accept("promoted epoch " + pr.epoch() + " in " + pr.promoteMs() + " ms" + (ns == null ? "" : " in netns " + ns.name()));
+            GuestHttp shttp = new GuestHttp(ns == null ? null : ns.name(), shadowCfg.hostPort());
+            Map<String, String> state = GuestHttp.parse(shttp.await("/cgi-bin/state", Duration.ofSeconds(30)));
+            Map<String, String> kv = GuestHttp.parse(shttp.get("/cgi-bin/kv", Duration.ofSeconds(10)));
+            String shadowLog = awaitHeartbeat(promoted.serialLog(), Duration.ofSeconds(20));
+
+            String prefix = primaryLog.substring(0, (int) Math.min(offsetAtAck, primaryLog.length()));
+            long counterAtAck = GuestConsole.lastCounter(prefix);
+            long counterAfter = firstCounterAfter(prefix + shadowLog, prefix.length());
+            boolean sameBoot = bootId != null && bootId.equals(state.get("boot_id"));
+            boolean resumed = GuestConsole.boots(shadowLog) == 0 && sameBoot && counterAfter == counterAtAck + 1;
+            DrillReport report = new DrillReport("qemu", results.size(), acked,
+                    DrillReport.percentileMs(pausesUs, steady, 50), DrillReport.percentileMs(pausesUs, steady, 99),
+                    steady == 0 ? 0 : devBytes / steady, steady == 0 ? 0 : wireBytes / steady, pr.promoteMs(),
+                    counterAtAck, counterAfter, resumed);
+            return new DrillOutcome(report, results, refusals, expected, kv, state, bootId, ns == null ? null : ns.name(), bootstrapMs);
+        } finally {
+            closeQuietly(promoted);
+            closeQuietly(primary);
+            if (sink != null) {
+                sink.stop();
+            }
+            if (replica != null) {
+                replica.delete();
+            }
+            if (ns != null) {
+                ns.close();
+            }
+            deleteTree(root);
+        }
+    }
+
+    /** SOFT_DIRTY needs the kernel feature and TCG (KVM writes bypass the host PTEs); HASH_SCAN is the fallback. */
+    public static DirtyTracking effectiveTracking(DirtyTracking wanted, Accel accel) {
+        if (wanted == DirtyTracking.SOFT_DIRTY && (accel == Accel.KVM || !SoftDirtyTracker.supported())) {
+            return DirtyTracking.HASH_SCAN;
+        }
+        return wanted;
+    }
+
+    /** Flips one payload byte of the frame's device-state blob and re-seals the frame, as a faulty source would. */
+    static void corruptDeviceState(byte[] frame, int len) {
+        int at = EpochFrame.HEADER_BYTES + DeviceStateBlob.HEADER_BYTES + 64;
+        frame[at] ^= 0x5A;
+        CRC32C crc = new CRC32C();
+        crc.update(frame, EpochFrame.HEADER_BYTES, len - EpochFrame.HEADER_BYTES);
+        ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).putInt(36, (int) crc.getValue());
+    }
+
+    /** The heartbeat of the first console line that ends after {@code offset} (the promoted guest's first). */
+    static long firstCounterAfter(String text, int offset) {
+        int start = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+        List<Long> c = GuestConsole.counters(text.substring(start));
+        return c.isEmpty() ? -1 : c.get(0);
+    }
+
+    private static String awaitHeartbeat(Path serial, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String s = GuestConsole.read(serial);
+            if (GuestConsole.counters(s).size() >= 2 || System.nanoTime() > deadline) {
+                return s;
+            }
+            LockSupport.parkNanos(50_000_000L);
+        }
+    }
+
+    private static void parkUntil(long deadlineNs) {
+        long left;
+        while ((left = deadlineNs - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new HypervisorException("no free TCP port: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(QemuVm vm) {
+        if (vm != null) {
+            vm.close();
+        }
+    }
+
+    static void deleteTree(Path root) {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // best effort: a leftover temp directory is harmless, a leftover QEMU is not (closed above)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.shadowvm.hypervisor.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shadowvm.hypervisor.checkpoint.DirtyTracking;
+import io.shadowvm.hypervisor.qemu.Accel;
+import io.shadowvm.hypervisor.qemu.GuestImage;
+import io.shadowvm.hypervisor.qemu.QemuNotFoundException;
+import io.shadowvm.hypervisor.qemu.QemuVm;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Real QEMU (TCG): checkpoint a memory-dirtying guest for several epochs, SIGKILL it, promote the shadow and check
+ * that the guest continued from exactly the last acknowledged epoch. Skips, saying why, only when QEMU or the
+ * guest image's tools are missing.
+ */
+class QemuDrillTest {
+    @BeforeAll
+    static void requireQemu() {
+        try {
+            QemuVm.requireBinary("qemu-system-x86_64");
+            GuestImage.build();
+        } catch (QemuNotFoundException e) {
+            System.out.println("SKIP QEMU drill: " + e.getMessage());
+            Assumptions.assumeTrue(false, e.getMessage());
+        }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void shouldContinueFromTheLastAckedEpochAfterPrimaryIsKilledAndRefuseACorruptedDeviceState() {
+        DrillOptions o = new DrillOptions(6, 150, 128, 8, DirtyTracking.SOFT_DIRTY, Accel.TCG, true, true);
+        DrillOutcome out = QemuDrill.run(o, System.out::println);
+        DrillReport r = out.report();
+        System.out.println(r.toMap());
+
+        // the corrupted last epoch was refused by name, the one before it stayed promotable
+        assertThat(out.refusals()).hasSize(1);
+        assertThat(out.refusals().get(0)).contains("device state CRC32C");
+        assertThat(r.lastAckedEpoch()).isEqualTo(4);
+
+        // the guest continued: same boot, next heartbeat, no GUEST-UP on the promoted console
+        assertThat(out.promotedState().get("boot_id")).isEqualTo(out.primaryBootId());
+        assertThat(r.counterAtAck()).isPositive();
+        assertThat(r.counterAfterPromote()).isEqualTo(r.counterAtAck() + 1);
+        assertThat(r.resumedWithoutReboot()).isTrue();
+
+        // the HTTP service answers with the state of the acked epoch: every write before it, none after
+        assertThat(out.promotedKv()).isEqualTo(out.expectedKv());
+        assertThat(out.promotedKv()).containsEntry("k4", "v4").doesNotContainKeys("k5", "lost");
+        assertThat(r.devStateBytes()).isPositive();
+        assertThat(r.wireBytesPerEpoch()).isPositive();
+    }
+}
