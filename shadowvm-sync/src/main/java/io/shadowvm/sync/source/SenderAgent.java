@@ -1,0 +1,711 @@
+package io.shadowvm.sync.source;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.shadowvm.core.agent.Agent;
+import io.shadowvm.core.time.EpochClock;
+import io.shadowvm.core.time.NanoClock;
+import io.shadowvm.sync.EpochTicket;
+import io.shadowvm.sync.SourceStats;
+import io.shadowvm.sync.SyncException;
+import io.shadowvm.sync.codec.BatchEncoder;
+import io.shadowvm.sync.codec.Compression;
+import io.shadowvm.sync.codec.PageCache;
+import io.shadowvm.sync.codec.PageHashing;
+import io.shadowvm.sync.dirty.DirtyTracker;
+import io.shadowvm.sync.dirty.PageList;
+import io.shadowvm.sync.region.MemoryRegion;
+import io.shadowvm.sync.wire.Critical;
+import io.shadowvm.sync.wire.EpochBegin;
+import io.shadowvm.sync.wire.EpochEnd;
+import io.shadowvm.sync.wire.ErrorCode;
+import io.shadowvm.sync.wire.FrameDecoder;
+import io.shadowvm.sync.wire.FrameHeader;
+import io.shadowvm.sync.wire.FrameType;
+import io.shadowvm.sync.wire.Hello;
+import io.shadowvm.sync.wire.Transport;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SynchronizedHistogram;
+
+/**
+ * The source's single owner of replication state, run by an {@code AgentRunner}. Other threads talk to it
+ * through {@link #post}: {@link TakeEpoch} from the caller of {@code takeEpoch}, session events from Netty.
+ *
+ * <p>Per epoch it runs one <em>shared</em> job (the epoch's dirty pages, delta-encoded against the cache
+ * once, every frame written to every LIVE shadow) and one <em>catch-up</em> job per shadow that is behind
+ * (the pages it lacks, whole, from the same snapshot). Shared jobs run one at a time in epoch order; catch-up
+ * jobs run beside them, one batch each per {@link #doWork()}, so a new shadow does not stall the others.
+ * Frame order per job: EPOCH_BEGIN, CRITICAL chunks (critical state first), PAGE_BATCHes (pages of
+ * critical ranges first), EPOCH_END.
+ */
+public final class SenderAgent implements Agent {
+    /** Commands from other threads. */
+    public sealed interface Command permits TakeEpoch, DropConnections, Shutdown { }
+
+    public record TakeEpoch(byte[] critical, CompletableFuture<EpochTicket> result) implements Command { }
+
+    public record DropConnections() implements Command { }
+
+    public record Shutdown() implements Command { }
+
+    /** Settings the agent needs; validated by {@code SyncSource.Context}. */
+    public record Settings(long streamId, Compression compression, long cacheBytes, int batchPages, int deltaLimit,
+                           long bandwidthBytesPerSec, long[] criticalRanges, boolean verify, long reconnectDelayMs,
+                           int maxFrameLength, Transport transport) { }
+
+    private static final long OUTBOUND_HIGH_WATER = 16L << 20;
+
+    private final MemoryRegion region;
+    private final DirtyTracker tracker;
+    private final Settings settings;
+    private final NanoClock nanoClock;
+    private final EpochClock epochClock;
+    private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
+    private final List<ShadowSession> sessions = new ArrayList<>();
+    private final EventLoopGroup group;
+    private final Hello hello;
+
+    // page state, indexed by page
+    private final long[] shippedHash;
+    private final long[] pageEpoch;
+    private final int[] slotOf;
+    private final PageCache cache;
+    private final BatchEncoder encoder;
+    private final PageList candidates = new PageList();
+    private final EpochSnapshot.Pool pool = new EpochSnapshot.Pool(64);
+    private final TokenBucket bucket;
+    private long lastTaken;
+    private boolean first = true;
+
+    // jobs
+    private final ArrayDeque<Job> shared = new ArrayDeque<>();
+    private final List<Job> catchUps = new ArrayList<>();
+    private final ArrayDeque<EpochTicket> unacked = new ArrayDeque<>();
+    private final ArrayDeque<long[]> takenAt = new ArrayDeque<>(); // {epoch, takenAtNs}
+    private long lastStartedShared;
+
+    // statistics (read from other threads: atomics by type)
+    private final java.util.concurrent.atomic.AtomicLong epochs = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong rawDirtyBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong wireBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong lastAcked = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong lengthened = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong cacheHitPermille = new java.util.concurrent.atomic.AtomicLong();
+    private final Histogram pauseUs = new SynchronizedHistogram(3_600_000_000L, 3);
+    private final Histogram lagUs = new SynchronizedHistogram(3_600_000_000L, 3);
+    private final Counter epochCounter;
+    private final Counter dirtyCounter;
+    private final Counter wireCounter;
+    private final Counter lengthenedCounter;
+    private final Timer pauseTimer;
+    private final Timer scanTimer;
+    private final Timer encodeTimer;
+    private final Timer sendTimer;
+    private final MeterRegistry registry;
+    private long encodeNs;
+
+    public SenderAgent(MemoryRegion region, DirtyTracker tracker, List<InetSocketAddress> shadows, Settings settings,
+                       NanoClock nanoClock, EpochClock epochClock, MeterRegistry registry) {
+        this.region = region;
+        this.tracker = tracker;
+        this.settings = settings;
+        this.nanoClock = nanoClock;
+        this.epochClock = epochClock;
+        this.registry = registry;
+        long pages = region.pageCount();
+        if (pages > Integer.MAX_VALUE) {
+            throw new SyncException("region too large: " + pages + " pages (expected: < 2^31)");
+        }
+        this.shippedHash = new long[(int) pages];
+        Arrays.fill(shippedHash, PageHashing.ZERO_PAGE_HASH);
+        this.pageEpoch = new long[(int) pages];
+        this.slotOf = new int[(int) pages];
+        Arrays.fill(slotOf, -1);
+        this.cache = new PageCache(settings.cacheBytes());
+        this.encoder = new BatchEncoder(settings.batchPages(), settings.deltaLimit(), settings.compression());
+        this.bucket = new TokenBucket(settings.bandwidthBytesPerSec(),
+            Math.max(settings.bandwidthBytesPerSec() / 10, 2L * settings.maxFrameLength()), nanoClock);
+        this.hello = new Hello(settings.streamId(), region.sizeBytes(), MemoryRegion.PAGE_SIZE,
+            settings.verify() ? Hello.FEATURE_VERIFY : 0);
+        this.group = settings.transport().group(1, "shadowvm-sync-source-io");
+        for (InetSocketAddress a : shadows) {
+            sessions.add(new ShadowSession(a));
+        }
+        this.epochCounter = Counter.builder("shadowvm.sync.epochs").description("epochs taken").register(registry);
+        this.dirtyCounter = Counter.builder("shadowvm.sync.dirty.bytes").description("raw bytes of changed pages").register(registry);
+        this.wireCounter = Counter.builder("shadowvm.sync.wire.bytes").description("bytes written to shadows").register(registry);
+        this.lengthenedCounter = Counter.builder("shadowvm.sync.epochs.lengthened")
+            .description("epochs that started late because the previous one was still being sent").register(registry);
+        this.pauseTimer = Timer.builder("shadowvm.sync.pause").description("takeEpoch: scan + copy with the guest paused").register(registry);
+        this.scanTimer = Timer.builder("shadowvm.sync.scan").description("dirty tracking part of the pause").register(registry);
+        this.encodeTimer = Timer.builder("shadowvm.sync.encode").description("delta + compression time per epoch").register(registry);
+        this.sendTimer = Timer.builder("shadowvm.sync.send").description("take to fully written, per epoch").register(registry);
+        Gauge.builder("shadowvm.sync.cache.hit.ratio", cacheHitPermille, v -> v.get() / 1000.0).register(registry);
+        for (ShadowSession s : sessions) {
+            Gauge.builder("shadowvm.sync.shadow.lag.epochs", s, x -> lastTaken - x.ackedEpoch).tag("shadow", s.name).register(registry);
+            Gauge.builder("shadowvm.sync.shadow.lag.ms", s, x -> x.lagMs).tag("shadow", s.name).register(registry);
+        }
+    }
+
+    public void post(Object command) {
+        inbox.add(command);
+    }
+
+    @Override
+    public String roleName() {
+        return "sync-source";
+    }
+
+    @Override
+    public void onStart() {
+        for (ShadowSession s : sessions) {
+            connect(s);
+        }
+    }
+
+    @Override
+    public void onClose() {
+        for (ShadowSession s : sessions) {
+            if (s.channel != null) {
+                s.channel.close();
+            }
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        encoder.close();
+        for (EpochTicket t : unacked) {
+            t.acked().completeExceptionally(new SyncException("source closed before epoch " + t.epoch() + " was acknowledged"));
+            t.shipped().completeExceptionally(new SyncException("source closed before epoch " + t.epoch() + " was sent"));
+        }
+    }
+
+    @Override
+    public int doWork() {
+        int work = 0;
+        Object cmd;
+        while ((cmd = inbox.poll()) != null) {
+            work++;
+            handle(cmd);
+        }
+        if (!bucket.ready()) {
+            return work;
+        }
+        Job head = shared.peek();
+        if (head != null) {
+            work += step(head);
+            if (head.finished) {
+                shared.poll();
+            }
+        }
+        for (Iterator<Job> it = catchUps.iterator(); it.hasNext(); ) {
+            Job j = it.next();
+            work += step(j);
+            if (j.finished) {
+                it.remove();
+            }
+        }
+        return work;
+    }
+
+    // ---------------------------------------------------------------- commands and events
+
+    private void handle(Object cmd) {
+        if (cmd instanceof TakeEpoch t) {
+            try {
+                t.result().complete(take(t.critical()));
+            } catch (RuntimeException e) {
+                t.result().completeExceptionally(e);
+            }
+        } else if (cmd instanceof DropConnections) {
+            for (ShadowSession s : sessions) {
+                if (s.channel != null) {
+                    s.channel.close();
+                }
+            }
+        } else if (cmd instanceof ShadowSession.SessionEvent e) {
+            if (e.generation() == e.session().generation) {
+                onEvent(e);
+            }
+        } else if (cmd instanceof Runnable r) {
+            r.run();
+        }
+    }
+
+    private void onEvent(ShadowSession.SessionEvent e) {
+        ShadowSession s = e.session();
+        if (e instanceof ShadowSession.Connected c) {
+            s.channel = c.channel();
+            s.state = ShadowSession.State.HANDSHAKE;
+        } else if (e instanceof ShadowSession.Resumed r) {
+            onResumed(s, r);
+        } else if (e instanceof ShadowSession.Acked a) {
+            onAck(s, a.epoch());
+        } else if (e instanceof ShadowSession.Rejected r) {
+            s.lastError = r.message();
+            boolean fatal = r.code() == ErrorCode.VERSION_MISMATCH || r.code() == ErrorCode.REGION_SIZE_MISMATCH
+                || r.code() == ErrorCode.PROTOCOL;
+            lost(s, fatal);
+        } else if (e instanceof ShadowSession.Disconnected d) {
+            if (d.cause() != null) {
+                s.lastError = d.cause().getMessage();
+            }
+            lost(s, false);
+        }
+    }
+
+    private void onResumed(ShadowSession s, ShadowSession.Resumed r) {
+        s.sinkApplied = r.resume().appliedEpoch();
+        if (r.hashes() == null && r.resume().replicaStreamId() == settings.streamId()
+            && r.resume().appliedEpoch() <= lastTaken) {
+            s.diffBase = r.resume().appliedEpoch();
+            s.mismatch = null;
+        } else {
+            long[] hashes = r.hashes();
+            if (hashes == null) {
+                disconnect(s, "sink claims epoch " + r.resume().appliedEpoch() + " of this stream, newest taken is " + lastTaken);
+                return;
+            }
+            long[] bits = new long[(shippedHash.length + 63) >>> 6];
+            for (int p = 0; p < shippedHash.length; p++) {
+                if (hashes[p] != shippedHash[p]) {
+                    bits[p >>> 6] |= 1L << (p & 63);
+                }
+            }
+            s.mismatch = bits;
+            s.diffBase = lastTaken;
+        }
+        if (r.resume().replicaStreamId() == settings.streamId()) {
+            s.ackedEpoch = Math.max(s.ackedEpoch, s.sinkApplied);
+        }
+        s.state = ShadowSession.State.READY;
+    }
+
+    private void disconnect(ShadowSession s, String why) {
+        s.lastError = why;
+        if (s.channel != null) {
+            s.channel.close();
+        }
+    }
+
+    private void lost(ShadowSession s, boolean fatal) {
+        s.generation++;
+        s.channel = null;
+        s.joinEpoch = Long.MAX_VALUE;
+        s.mismatch = null;
+        if (fatal) {
+            s.state = ShadowSession.State.FAILED;
+            completeAcks();
+            return;
+        }
+        s.state = ShadowSession.State.CONNECTING;
+        group.schedule(() -> post((Runnable) () -> connect(s)), settings.reconnectDelayMs(), TimeUnit.MILLISECONDS);
+    }
+
+    private void connect(ShadowSession s) {
+        if (s.state != ShadowSession.State.CONNECTING) {
+            return;
+        }
+        int gen = ++s.generation;
+        Bootstrap b = new Bootstrap().group(group).channel(settings.transport().socketChannel())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, (int) OUTBOUND_HIGH_WATER))
+            .handler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(new FrameDecoder(settings.maxFrameLength()),
+                        new ShadowSession.Handler(s, gen, hello, region, SenderAgent.this::post));
+                }
+            });
+        ChannelFuture f = b.connect(s.address);
+        f.addListener(r -> {
+            if (!r.isSuccess()) {
+                post(new ShadowSession.Disconnected(s, gen, r.cause()));
+            }
+        });
+    }
+
+    private void onAck(ShadowSession s, long epoch) {
+        if (epoch <= s.ackedEpoch) {
+            return;
+        }
+        s.ackedEpoch = epoch;
+        long now = nanoClock.nanoTime();
+        s.ackedAtNs = now;
+        for (long[] t : takenAt) {
+            if (t[0] == epoch) {
+                long lag = now - t[1];
+                s.lagMs = TimeUnit.NANOSECONDS.toMillis(lag);
+                lagUs.recordValue(Math.min(lag / 1000, lagUs.getHighestTrackableValue()));
+                break;
+            }
+        }
+        completeAcks();
+    }
+
+    private void completeAcks() {
+        long min = Long.MAX_VALUE;
+        boolean any = false;
+        for (ShadowSession s : sessions) {
+            if (s.state != ShadowSession.State.FAILED) {
+                min = Math.min(min, s.ackedEpoch);
+                any = true;
+            }
+        }
+        if (!any) {
+            SyncException e = new SyncException("every shadow refused the stream: " + errorsSummary());
+            while (!unacked.isEmpty()) {
+                EpochTicket t = unacked.poll();
+                t.acked().completeExceptionally(e);
+            }
+            return;
+        }
+        lastAcked.set(min);
+        while (!unacked.isEmpty() && unacked.peek().epoch() <= min) {
+            unacked.poll().acked().complete(null);
+        }
+        while (!takenAt.isEmpty() && takenAt.size() > 1024) {
+            takenAt.poll();
+        }
+    }
+
+    String errorsSummary() {
+        StringBuilder b = new StringBuilder();
+        for (ShadowSession s : sessions) {
+            if (s.lastError != null) {
+                b.append(b.length() == 0 ? "" : "; ").append(s.name).append(": ").append(s.lastError);
+            }
+        }
+        return b.toString();
+    }
+
+    // ---------------------------------------------------------------- taking an epoch (guest paused)
+
+    private EpochTicket take(byte[] critical) {
+        long t0 = nanoClock.nanoTime();
+        long epoch = ++lastTaken;
+        EpochSnapshot snap = new EpochSnapshot(epoch, t0, epochClock.epochMillis(), critical, pool);
+        candidates.clear();
+        if (first && !tracker.firstCollectCoversWholeRegion()) {
+            tracker.collect(region, candidates); // starts the tracking interval; the full scan below decides
+            candidates.clear();
+            for (int p = 0; p < shippedHash.length; p++) {
+                candidates.add(p);
+            }
+        } else {
+            tracker.collect(region, candidates);
+        }
+        first = false;
+        long t1 = nanoClock.nanoTime();
+        // copy candidates, keep the ones whose hash changed
+        int n = candidates.size();
+        int[] dirty = new int[Math.max(16, n)];
+        int dirtyCount = 0;
+        for (int i = 0; i < n; i++) {
+            int p = (int) candidates.get(i);
+            int slot = snap.add(p);
+            region.readPage(p, snap.array(slot), snap.offset(slot));
+            long h = PageHashing.hash(snap.array(slot), snap.offset(slot));
+            if (h == shippedHash[p]) {
+                snap.dropLast();
+                continue;
+            }
+            shippedHash[p] = h;
+            pageEpoch[p] = epoch;
+            slotOf[p] = slot;
+            dirty[dirtyCount++] = slot;
+        }
+        snap.dirtySlots = prioritize(snap, dirty, dirtyCount);
+        snap.dirtyCount = dirtyCount;
+        // catch-up sets for shadows that are behind
+        List<Job> newCatchUps = new ArrayList<>();
+        for (ShadowSession s : sessions) {
+            if (s.state != ShadowSession.State.READY) {
+                continue;
+            }
+            int[] list = new int[64];
+            int count = 0;
+            for (int p = 0; p < pageEpoch.length; p++) {
+                boolean need = pageEpoch[p] > s.diffBase || (s.mismatch != null && (s.mismatch[p >>> 6] & (1L << (p & 63))) != 0);
+                if (!need) {
+                    continue;
+                }
+                int slot = slotOf[p];
+                if (slot < 0) {
+                    slot = snap.add(p);
+                    region.readPage(p, snap.array(slot), snap.offset(slot));
+                    slotOf[p] = slot;
+                }
+                if (count == list.length) {
+                    list = Arrays.copyOf(list, count * 2);
+                }
+                list[count++] = slot;
+            }
+            s.state = ShadowSession.State.CATCHING_UP;
+            s.catchUpEpoch = epoch;
+            s.mismatch = null;
+            Job j = new Job(snap, prioritize(snap, list, count), count, s);
+            newCatchUps.add(j);
+        }
+        for (int i = 0; i < snap.slots(); i++) {
+            slotOf[(int) snap.page(i)] = -1;
+        }
+        if (settings.verify()) {
+            snap.digest = PageHashing.digest(shippedHash);
+        }
+        long t2 = nanoClock.nanoTime();
+        Job sharedJob = new Job(snap, snap.dirtySlots, dirtyCount, null);
+        shared.add(sharedJob);
+        catchUps.addAll(newCatchUps);
+        snap.refs = 1 + newCatchUps.size();
+
+        long pauseNs = t2 - t0;
+        pauseTimer.record(pauseNs, TimeUnit.NANOSECONDS);
+        scanTimer.record(t1 - t0, TimeUnit.NANOSECONDS);
+        pauseUs.recordValue(Math.min(pauseNs / 1000, pauseUs.getHighestTrackableValue()));
+        epochs.incrementAndGet();
+        epochCounter.increment();
+        rawDirtyBytes.addAndGet((long) dirtyCount * MemoryRegion.PAGE_SIZE);
+        dirtyCounter.increment((double) dirtyCount * MemoryRegion.PAGE_SIZE);
+        takenAt.add(new long[] {epoch, t0});
+        EpochTicket ticket = new EpochTicket(epoch, dirtyCount, pauseNs, new CompletableFuture<>(), new CompletableFuture<>());
+        sharedJob.ticket = ticket;
+        unacked.add(ticket);
+        completeAcks();
+        return ticket;
+    }
+
+    /** Orders slots: pages inside critical ranges first, then the rest, each in ascending page order. */
+    private int[] prioritize(EpochSnapshot snap, int[] slots, int count) {
+        long[] ranges = settings.criticalRanges();
+        if (ranges.length == 0) {
+            return slots;
+        }
+        int[] out = new int[Math.max(count, 1)];
+        int k = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < count; i++) {
+                boolean crit = isCritical(snap.page(slots[i]), ranges);
+                if (crit == (pass == 0)) {
+                    out[k++] = slots[i];
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean isCritical(long page, long[] ranges) {
+        for (int i = 0; i < ranges.length; i += 2) {
+            if (page >= ranges[i] && page < ranges[i] + ranges[i + 1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- shipping
+
+    /** One epoch to a set of shadows: the shared pass (target = null, all LIVE shadows) or one catch-up. */
+    private static final class Job {
+        final EpochSnapshot snap;
+        final int[] slots;
+        final int count;
+        final ShadowSession catchUpFor;
+        final List<Channel> targets = new ArrayList<>();
+        EpochTicket ticket;
+        int next;
+        boolean begun;
+        boolean finished;
+        long pagesSent;
+        int batches;
+        long startNs;
+
+        Job(EpochSnapshot snap, int[] slots, int count, ShadowSession catchUpFor) {
+            this.snap = snap;
+            this.slots = slots;
+            this.count = count;
+            this.catchUpFor = catchUpFor;
+        }
+    }
+
+    private int step(Job j) {
+        if (!j.begun) {
+            begin(j);
+            return 1;
+        }
+        j.targets.removeIf(ch -> !ch.isActive());
+        if (j.targets.isEmpty() && j.catchUpFor != null) {
+            finish(j); // the shadow went away; it will catch up again after reconnecting
+            return 1;
+        }
+        for (Channel ch : j.targets) {
+            if (!ch.isWritable()) {
+                return 0; // the slowest LIVE shadow sets the pace of the shared pass
+            }
+        }
+        if (j.next < j.count) {
+            long t0 = nanoClock.nanoTime();
+            PageCache c = j.catchUpFor == null ? cache : null;
+            while (j.next < j.count && !encoder.isFull()) {
+                int slot = j.slots[j.next++];
+                if (encoder.add(j.snap.page(slot), j.snap.array(slot), j.snap.offset(slot), c) == null) {
+                    continue;
+                }
+            }
+            if (!encoder.isEmpty()) {
+                j.pagesSent += encoder.pageCount();
+                int len = encoder.finish();
+                ByteBuf frame = FrameHeader.start(ByteBufAllocator.DEFAULT, FrameType.PAGE_BATCH, 0, len);
+                frame.writeBytes(encoder.output(), 0, len);
+                FrameHeader.seal(frame);
+                j.batches++;
+                encodeNs += nanoClock.nanoTime() - t0;
+                write(j, frame);
+            }
+            long lookups = cache.hits() + cache.misses();
+            if (lookups > 0) {
+                cacheHitPermille.set(cache.hits() * 1000 / lookups);
+            }
+            return 1;
+        }
+        int flags = settings.verify() ? EpochEnd.FLAG_DIGEST : 0;
+        write(j, new EpochEnd(j.snap.epoch, j.pagesSent, j.batches, j.snap.digest).encode(ByteBufAllocator.DEFAULT, flags));
+        finish(j);
+        return 1;
+    }
+
+    private void begin(Job j) {
+        j.begun = true;
+        j.startNs = nanoClock.nanoTime();
+        EpochSnapshot snap = j.snap;
+        long base;
+        int flags;
+        if (j.catchUpFor == null) {
+            lastStartedShared = snap.epoch;
+            for (ShadowSession s : sessions) {
+                if (s.state == ShadowSession.State.LIVE && s.joinEpoch <= snap.epoch && s.channel != null && s.channel.isActive()) {
+                    j.targets.add(s.channel);
+                }
+            }
+            base = snap.epoch - 1;
+            flags = 0;
+            if (j.targets.isEmpty()) {
+                // nobody to send to: the cache must forget these pages, or later deltas would build on
+                // versions no shadow has
+                for (int i = 0; i < j.count; i++) {
+                    cache.invalidate(snap.page(j.slots[i]));
+                }
+                j.next = j.count;
+                finish(j);
+                return;
+            }
+        } else {
+            ShadowSession s = j.catchUpFor;
+            if (s.channel == null || !s.channel.isActive()) {
+                finish(j);
+                return;
+            }
+            j.targets.add(s.channel);
+            base = s.sinkApplied;
+            flags = EpochBegin.FLAG_CATCH_UP;
+        }
+        write(j, new EpochBegin(snap.epoch, base, j.count, snap.critical.length, snap.takenAtMs)
+            .encode(ByteBufAllocator.DEFAULT, flags));
+        for (int off = 0; off < snap.critical.length; off += Critical.MAX_CHUNK_BYTES) {
+            int len = Math.min(Critical.MAX_CHUNK_BYTES, snap.critical.length - off);
+            write(j, Critical.encode(ByteBufAllocator.DEFAULT, off, snap.critical, off, len));
+        }
+    }
+
+    private void write(Job j, ByteBuf frame) {
+        int len = frame.readableBytes();
+        for (Channel ch : j.targets) {
+            ch.writeAndFlush(frame.retainedDuplicate(), ch.voidPromise());
+        }
+        long total = (long) len * j.targets.size();
+        frame.release();
+        bucket.consume(total);
+        wireBytes.addAndGet(total);
+        wireCounter.increment(total);
+    }
+
+    private void finish(Job j) {
+        j.finished = true;
+        long now = nanoClock.nanoTime();
+        if (j.catchUpFor == null) {
+            encodeTimer.record(encodeNs, TimeUnit.NANOSECONDS);
+            encodeNs = 0;
+            sendTimer.record(now - j.snap.takenAtNs, TimeUnit.NANOSECONDS);
+            if (j.ticket != null) {
+                j.ticket.shipped().complete(null);
+            }
+        } else {
+            ShadowSession s = j.catchUpFor;
+            if (s.state == ShadowSession.State.CATCHING_UP && s.catchUpEpoch == j.snap.epoch && s.channel != null
+                && s.channel.isActive() && j.targets.contains(s.channel)) {
+                if (lastStartedShared <= j.snap.epoch) {
+                    s.state = ShadowSession.State.LIVE;
+                    s.joinEpoch = j.snap.epoch + 1;
+                } else {
+                    // a newer shared epoch already left without this shadow: catch up again from here
+                    s.state = ShadowSession.State.READY;
+                    s.diffBase = j.snap.epoch;
+                    s.sinkApplied = j.snap.epoch;
+                }
+            }
+        }
+        j.snap.release();
+    }
+
+    /** Counts an epoch that started later than scheduled (bandwidth or encode could not keep up). */
+    public void countLengthened() {
+        lengthened.incrementAndGet();
+        lengthenedCounter.increment();
+    }
+
+    public SourceStats stats() {
+        return new SourceStats(epochs.get(), lastAcked.get(), rawDirtyBytes.get(), wireBytes.get(),
+            pauseUs.getTotalCount() == 0 ? 0 : pauseUs.getValueAtPercentile(50) / 1000.0,
+            pauseUs.getTotalCount() == 0 ? 0 : pauseUs.getValueAtPercentile(99) / 1000.0,
+            lagUs.getTotalCount() == 0 ? 0 : lagUs.getValueAtPercentile(99) / 1000.0,
+            lengthened.get());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Per-shadow status lines, for logs and tests: name, state, acked epoch, last error. */
+    public List<String> shadowStatus() {
+        CompletableFuture<List<String>> f = new CompletableFuture<>();
+        post((Runnable) () -> {
+            List<String> out = new ArrayList<>();
+            for (ShadowSession s : sessions) {
+                out.add(s.name + " " + s.state + " acked=" + s.ackedEpoch + (s.lastError == null ? "" : " error=" + s.lastError));
+            }
+            f.complete(out);
+        });
+        return f.join();
+    }
+}
