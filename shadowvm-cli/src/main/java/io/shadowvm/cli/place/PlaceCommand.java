@@ -10,10 +10,12 @@ import io.shadowvm.placement.ClusterState;
 import io.shadowvm.placement.OnlinePlacer;
 import io.shadowvm.placement.Placement;
 import io.shadowvm.placement.PlacementInfeasibleException;
+import io.shadowvm.placement.rebalance.solver.Rebalancer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +41,11 @@ public final class PlaceCommand implements Callable<Integer> {
     @Option(names = "--vms", required = true, paramLabel = "V.yaml", description = "VM spec file.")
     Path vms;
 
+    @Option(names = "--rebalance-seconds", paramLabel = "S", defaultValue = "0",
+        description = "After placing, rebalance with Timefold for S seconds and apply the best plan (0..3600, "
+            + "default ${DEFAULT-VALUE}: no rebalancing).")
+    double rebalanceSeconds;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
         description = "Seed that breaks ties (default ${DEFAULT-VALUE}); same input and seed, same placement.")
     long seed;
@@ -48,6 +55,10 @@ public final class PlaceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!(rebalanceSeconds >= 0 && rebalanceSeconds <= 3600)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--rebalance-seconds: " + rebalanceSeconds + " (expected: 0..3600)");
+        }
         Topology t = TopologyLoader.load(topology);
         List<VmSpec> specs = VmSpecLoader.load(vms);
         long start = System.nanoTime();
@@ -61,12 +72,17 @@ public final class PlaceCommand implements Callable<Integer> {
                 unplaced.add(new String[] {vm.name(), e.getMessage()});
             }
         }
+        Rebalancer.Result rebalance = null;
+        if (rebalanceSeconds > 0 && state.placedCount() > 0) {
+            rebalance = Rebalancer.withTimeLimit(Duration.ofMillis((long) (rebalanceSeconds * 1000)), seed).solve(state);
+            Rebalancer.apply(state, rebalance);
+        }
         long millis = (System.nanoTime() - start) / 1_000_000;
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             printJson(out, state, unplaced, specs.size(), millis);
         } else {
-            printTable(out, state, unplaced, specs.size(), millis);
+            printTable(out, state, unplaced, specs.size(), millis, rebalance);
         }
         out.flush();
         return 0;
@@ -110,7 +126,8 @@ public final class PlaceCommand implements Callable<Integer> {
         out.println();
     }
 
-    private static void printTable(PrintWriter out, ClusterState state, List<String[]> unplaced, int vms, long millis) {
+    private static void printTable(PrintWriter out, ClusterState state, List<String[]> unplaced, int vms, long millis,
+                                   Rebalancer.Result rebalance) {
         Topology t = state.topology();
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"VM", "PRIMARY", "SHADOWS", "SYNC HEADROOM"});
@@ -140,6 +157,13 @@ public final class PlaceCommand implements Callable<Integer> {
         }
         for (String[] u : unplaced) {
             out.println("unplaced: " + u[1]);
+        }
+        if (rebalance != null) {
+            out.printf(Locale.ROOT, "rebalanced in %d ms: score %s -> %s (soft gained %d), %d moves%n", rebalance.millis(),
+                rebalance.startScore(), rebalance.bestScore(), rebalance.softGained(), rebalance.moves().size());
+            for (Rebalancer.Move m : rebalance.moves()) {
+                out.println("  moved: " + m);
+            }
         }
         out.printf(Locale.ROOT, "%d of %d VMs placed in %d ms (SYNC HEADROOM: smallest bandwidth left on a shadow's "
             + "path from its primary: shadow NIC and both rack uplinks)%n", state.placedCount(), vms, millis);

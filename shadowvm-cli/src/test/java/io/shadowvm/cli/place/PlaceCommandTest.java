@@ -74,6 +74,29 @@ class PlaceCommandTest {
     }
 
     @Test
+    void shouldRebalanceAfterPlacingAndKeepEveryShadowOffItsPrimarysRack() throws IOException {
+        assertThat(run("place", "--topology", TOPOLOGY, "--vms", VMS, "--rebalance-seconds", "0.5")).isZero();
+        assertThat(out.toString()).containsPattern("rebalanced in \\d+ ms: score 0hard/-\\d+soft -> 0hard/-\\d+soft");
+        assertThat(run("place", "--topology", TOPOLOGY, "--vms", VMS, "--rebalance-seconds", "0.5", "--json")).isZero();
+        JsonNode placements = new ObjectMapper().readTree(out.toString()).get("placements");
+        assertThat(placements).hasSize(39);
+        io.shadowvm.core.topology.Topology t = io.shadowvm.core.topology.TopologyLoader.load(Path.of(TOPOLOGY));
+        for (JsonNode p : placements) {
+            int primaryRack = t.host(p.get("primary").asText()).rack();
+            for (JsonNode shadow : p.get("shadows")) {
+                assertThat(t.host(shadow.asText()).rack()).as(p.get("vm").asText()).isNotEqualTo(primaryRack);
+            }
+        }
+    }
+
+    @Test
+    void shouldBeAUsageErrorForANegativeRebalanceTime() {
+        assertThat(run("place", "--topology", TOPOLOGY, "--vms", VMS, "--rebalance-seconds", "-1"))
+            .isEqualTo(ShadowVm.EXIT_USAGE);
+        assertThat(err.toString()).contains("--rebalance-seconds: -1.0 (expected: 0..3600)");
+    }
+
+    @Test
     void shouldExitOneWithFileLineAndColumnAndNoStackTraceForAYamlMistake() throws IOException {
         Path vms = dir.resolve("vms.yaml");
         Files.writeString(vms, "vms:\n  - {name: web-1, vcpus: 4, memoryMib: 8192, shadows: -1}\n");
