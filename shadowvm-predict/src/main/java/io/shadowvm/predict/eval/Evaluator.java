@@ -3,6 +3,7 @@ package io.shadowvm.predict.eval;
 import io.shadowvm.predict.PredictException;
 import io.shadowvm.predict.data.Dataset;
 import io.shadowvm.predict.data.Series;
+import io.shadowvm.predict.model.BatchForecaster;
 import io.shadowvm.predict.model.FitContext;
 import io.shadowvm.predict.model.FittedForecaster;
 import io.shadowvm.predict.model.Forecaster;
@@ -60,11 +61,43 @@ public final class Evaluator {
             }
             out.add(p);
         }
+        attachExogenous(out);
         if (out.isEmpty()) {
             throw new PredictException("dataset " + ds.name() + ": no series with a non-constant training part of at least "
                 + 2 * horizons[horizons.length - 1] + " points");
         }
         return out;
+    }
+
+    /**
+     * When several series share one clock and length, each gets the mean of the OTHER series' normalized
+     * values as its exogenous input (e.g. the other flows of a network). Causal: index i reads index i only.
+     */
+    static void attachExogenous(List<PreparedSeries> ps) {
+        if (ps.size() < 2) {
+            return;
+        }
+        int n = ps.get(0).split().n();
+        for (PreparedSeries p : ps) {
+            if (p.split().n() != n || p.series().startEpochSec() != ps.get(0).series().startEpochSec()) {
+                return;
+            }
+        }
+        double[] sum = new double[n];
+        for (PreparedSeries p : ps) {
+            double[] z = p.zAll();
+            for (int i = 0; i < n; i++) {
+                sum[i] += z[i];
+            }
+        }
+        for (PreparedSeries p : ps) {
+            double[] z = p.zAll();
+            double[] exo = new double[n];
+            for (int i = 0; i < n; i++) {
+                exo[i] = (sum[i] - z[i]) / (ps.size() - 1);
+            }
+            p.exogenous(exo);
+        }
     }
 
     public Report evaluate(Dataset ds, List<Forecaster> models, Forecaster.ProgressListener progress) {
@@ -114,22 +147,30 @@ public final class Evaluator {
         double[][] valF = new double[hk][sp.nVal()];
         double[][] valA = new double[hk][sp.nVal()];
         int[] rc = new int[hk];
-        OnlineState s = f.start();
-        double[] out = new double[hk];
         int firstOrigin = Math.max(0, sp.nTrain() - horizons[hk - 1]);
-        for (int t = 0; t < sp.n(); t++) {
-            s.observe(z[t]);
-            if (t < firstOrigin) {
-                continue;
+        double[][] rawP = new double[hk][nTest];
+        double[][] valRawP = new double[hk][sp.nVal()];
+        boolean hasRaw = false;
+        if (f instanceof BatchForecaster bf) {
+            BatchForecaster.Result br = bf.forecastOrigins(z, p.exogenousAll(), firstOrigin, sp.n() - 1);
+            hasRaw = br.rawProbability() != null;
+            for (int t = firstOrigin; t < sp.n() - 1; t++) {
+                for (int k = 0; k < hk; k++) {
+                    double raw = hasRaw ? br.rawProbability()[k][t - firstOrigin] : 0;
+                    collect(sp, z, t, k, br.forecast()[k][t - firstOrigin], raw, valF, valA, valRawP, rc, fc, rawP);
+                }
             }
-            s.forecast(out);
-            for (int k = 0; k < hk; k++) {
-                int tau = t + horizons[k];
-                if (tau >= sp.nTrain() && tau < testStart) {
-                    valF[k][rc[k]] = out[k];
-                    valA[k][rc[k]++] = z[tau];
-                } else if (tau >= testStart && tau < sp.n()) {
-                    fc[k][tau - testStart] = out[k];
+        } else {
+            OnlineState s = f.start();
+            double[] out = new double[hk];
+            for (int t = 0; t < sp.n(); t++) {
+                s.observe(z[t]);
+                if (t < firstOrigin) {
+                    continue;
+                }
+                s.forecast(out);
+                for (int k = 0; k < hk; k++) {
+                    collect(sp, z, t, k, out[k], 0, valF, valA, valRawP, rc, fc, rawP);
                 }
             }
         }
@@ -139,12 +180,45 @@ public final class Evaluator {
         }
         CongestionCalibrator cal = CongestionCalibrator.fit(valF, valA, p.threshold());
         double[][] prob = new double[hk][nTest];
+        double[][] platt = new double[hk][];
+        boolean[] useHead = new boolean[hk];
+        if (hasRaw) {
+            for (int k = 0; k < hk; k++) {
+                valRawP[k] = java.util.Arrays.copyOf(valRawP[k], rc[k]);
+                platt[k] = CongestionCalibrator.plattFit(valRawP[k], valA[k], p.threshold());
+                // the model's own probability head, or its forecast through the error distribution: whichever
+                // has the lower validation Brier score
+                double bHead = 0;
+                double bResid = 0;
+                for (int i = 0; i < rc[k]; i++) {
+                    double y = valA[k][i] > p.threshold() ? 1 : 0;
+                    double ph = CongestionCalibrator.plattApply(platt[k], valRawP[k][i]) - y;
+                    double pr = cal.probability(k, valF[k][i]) - y;
+                    bHead += ph * ph;
+                    bResid += pr * pr;
+                }
+                useHead[k] = bHead < bResid;
+            }
+        }
         for (int k = 0; k < hk; k++) {
             for (int i = 0; i < nTest; i++) {
-                prob[k][i] = cal.probability(k, fc[k][i]);
+                prob[k][i] = useHead[k] ? CongestionCalibrator.plattApply(platt[k], rawP[k][i]) : cal.probability(k, fc[k][i]);
             }
         }
         return new SeriesForecasts(fc, prob, cal);
+    }
+
+    private void collect(Split sp, double[] z, int t, int k, double forecast, double raw, double[][] valF, double[][] valA,
+                         double[][] valRawP, int[] rc, double[][] fc, double[][] rawP) {
+        int tau = t + horizons[k];
+        if (tau >= sp.nTrain() && tau < sp.testStart()) {
+            valF[k][rc[k]] = forecast;
+            valRawP[k][rc[k]] = raw;
+            valA[k][rc[k]++] = z[tau];
+        } else if (tau >= sp.testStart() && tau < sp.n()) {
+            fc[k][tau - sp.testStart()] = forecast;
+            rawP[k][tau - sp.testStart()] = raw;
+        }
     }
 
     private void score(PreparedSeries p, FittedForecaster f, MetricsAccumulator[] acc) {

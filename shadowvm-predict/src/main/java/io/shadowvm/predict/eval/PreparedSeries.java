@@ -15,6 +15,7 @@ public final class PreparedSeries {
     private final MinMax norm;
     private final double threshold;
     private final double[] z;
+    private double[] exogenous;
 
     public PreparedSeries(Series series, double thresholdPercentile) {
         this.series = series;
@@ -47,6 +48,16 @@ public final class PreparedSeries {
 
     public FitContext fitContext(int[] horizons) {
         return new FitContext(series.name(), Arrays.copyOf(z, split.testStart()), split.nTrain(), horizons,
-            series.dailyPeriod(), series.weeklyPeriod(), series.startEpochSec(), series.stepSec(), threshold);
+            series.dailyPeriod(), series.weeklyPeriod(), series.startEpochSec(), series.stepSec(), threshold,
+            exogenous == null ? null : Arrays.copyOf(exogenous, split.testStart()));
+    }
+
+    /** Sets the aligned exogenous series (full length; the fit context gets its train+validation prefix). */
+    void exogenous(double[] exo) {
+        this.exogenous = exo;
+    }
+
+    double[] exogenousAll() {
+        return exogenous;
     }
 }

@@ -90,6 +90,21 @@ public final class CongestionCalibrator {
         return new double[] {pa, pb};
     }
 
+    /** Platt scaling of a model's own probability on validation pairs: returns {@code (a, b)}. */
+    public static double[] plattFit(double[] rawProbability, double[] actual, double threshold) {
+        double[] x = new double[rawProbability.length];
+        double[] y = new double[rawProbability.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = logit(rawProbability[i]);
+            y[i] = actual[i] > threshold ? 1 : 0;
+        }
+        return platt(x, y);
+    }
+
+    public static double plattApply(double[] ab, double rawProbability) {
+        return sigmoid(ab[0] * logit(rawProbability) + ab[1]);
+    }
+
     public double threshold() {
         return threshold;
     }

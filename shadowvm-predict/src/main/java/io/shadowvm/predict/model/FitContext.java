@@ -15,13 +15,18 @@ import java.util.Objects;
  * @param startEpochSec time of z[0], or -1 when the series has no clock
  * @param stepSec       step in seconds, or 0 when unknown
  * @param threshold     the congestion threshold on the normalized scale
+ * @param exogenous     an aligned exogenous series over the same prefix (the mean of the dataset's other
+ *                      normalized series), or {@code null}; only the recurrent model reads it
  */
 public record FitContext(String seriesName, double[] z, int nTrain, int[] horizons, int dailyPeriod, int weeklyPeriod,
-                         long startEpochSec, long stepSec, double threshold) {
+                         long startEpochSec, long stepSec, double threshold, double[] exogenous) {
     public FitContext {
         Objects.requireNonNull(z, "z");
         if (nTrain < 2 || nTrain > z.length) {
             throw new IllegalArgumentException("nTrain: " + nTrain + " (expected: 2-" + z.length + ")");
+        }
+        if (exogenous != null && exogenous.length != z.length) {
+            throw new IllegalArgumentException("exogenous length " + exogenous.length + " (expected: " + z.length + ")");
         }
         if (horizons.length == 0) {
             throw new IllegalArgumentException("horizons: none (expected: at least one)");

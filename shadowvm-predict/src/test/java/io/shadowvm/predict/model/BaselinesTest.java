@@ -10,7 +10,7 @@ class BaselinesTest {
     private static final int[] HS = {1, 3, 6, 12};
 
     private static FitContext ctx(double[] z, int dailyPeriod) {
-        return new FitContext("syn", z, (int) (z.length * 0.70 / 0.85), HS, dailyPeriod, 0, 0, 0, 0.9);
+        return new FitContext("syn", z, (int) (z.length * 0.70 / 0.85), HS, dailyPeriod, 0, 0, 0, 0.9, null);
     }
 
     @Test
