@@ -146,7 +146,7 @@ public final class SenderAgent implements Agent {
         this.cache = new PageCache(settings.cacheBytes());
         this.encoder = new BatchEncoder(settings.batchPages(), settings.deltaLimit(), settings.compression());
         this.bucket = new TokenBucket(settings.bandwidthBytesPerSec(),
-            Math.max(settings.bandwidthBytesPerSec() / 10, 2L * settings.maxFrameLength()), nanoClock);
+            Math.max(settings.bandwidthBytesPerSec() / 10, 64L << 10), nanoClock);
         this.hello = new Hello(settings.streamId(), region.sizeBytes(), MemoryRegion.PAGE_SIZE,
             settings.verify() ? Hello.FEATURE_VERIFY : 0);
         this.group = settings.transport().group(1, "shadowvm-sync-source-io");
