@@ -15,7 +15,7 @@ import java.util.zip.CRC32C;
  * +---------------------------------------------------------------+
  * |                        magic "SVDS"                           |  0
  * +-------------------------------+-------------------------------+
- * |        format version (1)     |           flags (0)           |  4
+ * |        format version (1)     |  flags (bit 0: process guest) |  4
  * +-------------------------------+-------------------------------+
  * |                        epoch (u64)                            |  8
  * |                                                               |
@@ -25,6 +25,7 @@ import java.util.zip.CRC32C;
  * |                  CRC32C of the payload (u32)                  | 20
  * +---------------------------------------------------------------+
  * |  payload: QEMU migration stream, starts with "QEVM" ...       | 24
+ * |  (process guests: "SVPG" then the state size, u64)            |
  * +---------------------------------------------------------------+
  * </pre>
  */
@@ -34,6 +35,9 @@ public final class DeviceStateBlob {
     public static final int HEADER_BYTES = 24;
     /** QEMU's migration stream magic, big-endian "QEVM". */
     public static final int QEMU_MAGIC = 0x5145564D;
+    /** Process-guest payload magic, big-endian "SVPG". */
+    public static final int PROCESS_MAGIC = 0x53565047;
+    public static final short FLAG_PROCESS = 1;
     /** Largest payload accepted (device state is a few hundred KiB; ROM blocks included). */
     public static final int MAX_PAYLOAD_BYTES = 64 << 20;
 
@@ -42,10 +46,20 @@ public final class DeviceStateBlob {
 
     /** Wraps {@code payload[0..len)} as the device state of {@code epoch}. */
     public static byte[] wrap(long epoch, byte[] payload, int len) {
+        return wrap(epoch, payload, len, (short) 0);
+    }
+
+    /** The critical state of a process guest (it has no device state): "SVPG" and the state size. */
+    public static byte[] processState(long epoch, long stateBytes) {
+        byte[] p = ByteBuffer.allocate(12).putInt(PROCESS_MAGIC).putLong(stateBytes).array();
+        return wrap(epoch, p, p.length, FLAG_PROCESS);
+    }
+
+    static byte[] wrap(long epoch, byte[] payload, int len, short flags) {
         CRC32C crc = new CRC32C();
         crc.update(payload, 0, len);
         ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + len).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(MAGIC).putShort(VERSION).putShort((short) 0).putLong(epoch).putInt(len).putInt((int) crc.getValue());
+        b.putInt(MAGIC).putShort(VERSION).putShort(flags).putLong(epoch).putInt(len).putInt((int) crc.getValue());
         b.put(payload, 0, len);
         return b.array();
     }
@@ -71,7 +85,7 @@ public final class DeviceStateBlob {
         if (version != VERSION) {
             throw new CorruptCheckpointException(what + ": device state format version " + version + " (expected: " + VERSION + ")");
         }
-        b.getShort();
+        short flags = b.getShort();
         long epoch = b.getLong();
         if (expectedEpoch >= 0 && epoch != expectedEpoch) {
             throw new CorruptCheckpointException(what + ": device state belongs to epoch " + epoch + " (expected: " + expectedEpoch + ")");
@@ -91,8 +105,10 @@ public final class DeviceStateBlob {
             throw new CorruptCheckpointException(what + ": device state CRC32C 0x" + Integer.toHexString((int) crc.getValue())
                     + " (expected: 0x" + Integer.toHexString(crcWant) + ")");
         }
-        if (payloadLen < 4 || ByteBuffer.wrap(blob, HEADER_BYTES, 4).getInt() != QEMU_MAGIC) {
-            throw new CorruptCheckpointException(what + ": device state payload is not a QEMU migration stream (no QEVM magic)");
+        int want = (flags & FLAG_PROCESS) != 0 ? PROCESS_MAGIC : QEMU_MAGIC;
+        if (payloadLen < 4 || ByteBuffer.wrap(blob, HEADER_BYTES, 4).getInt() != want) {
+            throw new CorruptCheckpointException(what + ": device state payload does not start with "
+                    + (want == QEMU_MAGIC ? "QEVM (a QEMU migration stream)" : "SVPG (a process guest's state)"));
         }
         return epoch;
     }

@@ -51,11 +51,7 @@ public final class QemuCheckpointer implements AutoCloseable {
         qmp.execute("migrate-set-capabilities", caps, T);
         qmp.execute("migrate-set-parameters", QmpClient.args().put("max-bandwidth", 64L << 30), T);
         this.ram = GuestRam.openReadOnly(vm.ramFile(), vm.config().memoryBytes());
-        this.tracker = switch (mode) {
-            case SOFT_DIRTY -> new SoftDirtyTracker(ram, vm.pid());
-            case HASH_SCAN -> new HashScanTracker(ram);
-            case COPY_DIFF -> new CopyDiffTracker(ram, vm.config().ramDir(), vm.config().name());
-        };
+        this.tracker = PageTrackers.create(mode, ram, vm.pid(), vm.config().ramDir(), vm.config().name());
         this.dirty = new long[(ram.pages() + 63) >>> 6];
         this.devSocket = vm.config().runDir().resolve("dev.sock");
         try {

@@ -24,9 +24,16 @@ public final class ReplicaSink implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private volatile String lastRefusal = "";
     private volatile boolean stopping;
+    private final java.util.function.LongConsumer onCommit;
 
     public ReplicaSink(ShadowReplica replica, String bindHost) {
+        this(replica, bindHost, e -> { });
+    }
+
+    /** @param onCommit runs on the sink's thread after each commit, before the ack (e.g. {@link SnapshotPublisher#publish}) */
+    public ReplicaSink(ShadowReplica replica, String bindHost, java.util.function.LongConsumer onCommit) {
         this.replica = replica;
+        this.onCommit = onCommit;
         this.acked.set(replica.committedEpoch());
         try {
             this.server = ServerSocketChannel.open();
@@ -83,6 +90,7 @@ public final class ReplicaSink implements AutoCloseable {
             }
             try {
                 replica.apply(h, body);
+                onCommit.accept(h.epoch());
                 acked.set(h.epoch());
                 writeAck(c, ack, h.epoch(), 0, "");
             } catch (CorruptCheckpointException e) {

@@ -180,7 +180,8 @@ public final class QemuDrill {
 
     /** Flips one payload byte of the frame's device-state blob and re-seals the frame, as a faulty source would. */
     static void corruptDeviceState(byte[] frame, int len) {
-        int at = EpochFrame.HEADER_BYTES + DeviceStateBlob.HEADER_BYTES + 64;
+        int devLen = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).getInt(28);
+        int at = EpochFrame.HEADER_BYTES + DeviceStateBlob.HEADER_BYTES + Math.min(64, devLen - DeviceStateBlob.HEADER_BYTES - 1);
         frame[at] ^= 0x5A;
         CRC32C crc = new CRC32C();
         crc.update(frame, EpochFrame.HEADER_BYTES, len - EpochFrame.HEADER_BYTES);
