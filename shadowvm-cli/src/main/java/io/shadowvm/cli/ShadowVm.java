@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class,
         io.shadowvm.cli.place.PlaceCommand.class,
         io.shadowvm.cli.topology.TopologyCommand.class,
+        io.shadowvm.cli.vm.VmCommand.class,
+        io.shadowvm.cli.redirect.RedirectCommand.class,
     })
 public final class ShadowVm implements Runnable {
     public static final int EXIT_OK = 0;
