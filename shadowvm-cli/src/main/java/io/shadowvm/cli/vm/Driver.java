@@ -1,0 +1,7 @@
+package io.shadowvm.cli.vm;
+
+/** The VM driver a command uses. */
+public enum Driver {
+    qemu,
+    process
+}
