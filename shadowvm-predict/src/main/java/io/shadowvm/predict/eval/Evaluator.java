@@ -119,18 +119,56 @@ public final class Evaluator {
             fitSeconds.put(model.name(), (System.nanoTime() - t0) / 1e9);
             notes.put(model.name(), fitted.size() == 1 ? fitted.get(0).describe() : fitted.size() + " series, e.g. "
                 + prepared.get(0).series().name() + ": " + fitted.get(0).describe());
-            MetricsAccumulator[] acc = new MetricsAccumulator[horizons.length];
-            for (int k = 0; k < horizons.length; k++) {
-                acc[k] = new MetricsAccumulator(model.name(), horizons[k]);
-            }
-            for (int i = 0; i < prepared.size(); i++) {
-                score(prepared.get(i), fitted.get(i), acc);
-            }
-            for (MetricsAccumulator a : acc) {
-                rows.add(a.result());
-            }
+            rows.addAll(score(prepared, model.name(), fitted));
         }
         return new Report(ds.name(), prepared.size(), ds.series().size() - prepared.size(), targets, rows, notes, fitSeconds);
+    }
+
+    /** Scores fitted models (one per prepared series) on the test parts, pooled. */
+    public List<HorizonMetrics> score(List<PreparedSeries> prepared, String modelName, List<FittedForecaster> fitted) {
+        MetricsAccumulator[] acc = new MetricsAccumulator[horizons.length];
+        for (int k = 0; k < horizons.length; k++) {
+            acc[k] = new MetricsAccumulator(modelName, horizons[k]);
+        }
+        for (int i = 0; i < prepared.size(); i++) {
+            score(prepared.get(i), fitted.get(i), acc);
+        }
+        List<HorizonMetrics> rows = new ArrayList<>();
+        for (MetricsAccumulator a : acc) {
+            rows.add(a.result());
+        }
+        return rows;
+    }
+
+    /** Validation-target pairs of a batch model: {@code [k][i]} forecast, raw probability, actual. */
+    public record ValidationPairs(double[][] forecast, double[][] rawProbability, double[][] actual) {
+    }
+
+    public ValidationPairs validationPairs(PreparedSeries p, BatchForecaster f) {
+        Split sp = p.split();
+        int hk = horizons.length;
+        int from = Math.max(0, sp.nTrain() - horizons[hk - 1]);
+        BatchForecaster.Result r = f.forecastOrigins(p.zAll(), p.exogenousAll(), from, sp.testStart() - 1);
+        double[][] fc = new double[hk][sp.nVal()];
+        double[][] raw = new double[hk][sp.nVal()];
+        double[][] act = new double[hk][sp.nVal()];
+        int[] c = new int[hk];
+        for (int t = from; t < sp.testStart() - 1; t++) {
+            for (int k = 0; k < hk; k++) {
+                int tau = t + horizons[k];
+                if (tau >= sp.nTrain() && tau < sp.testStart()) {
+                    fc[k][c[k]] = r.forecast()[k][t - from];
+                    raw[k][c[k]] = r.rawProbability() == null ? 0 : r.rawProbability()[k][t - from];
+                    act[k][c[k]++] = p.zAll()[tau];
+                }
+            }
+        }
+        for (int k = 0; k < hk; k++) {
+            fc[k] = java.util.Arrays.copyOf(fc[k], c[k]);
+            raw[k] = java.util.Arrays.copyOf(raw[k], c[k]);
+            act[k] = java.util.Arrays.copyOf(act[k], c[k]);
+        }
+        return new ValidationPairs(fc, raw, act);
     }
 
     /** Forecasts of one series: {@code f[k][i]} for test target {@code testStart + i}, and the calibrator. */

@@ -48,18 +48,31 @@ public final class Features {
         return seasonShift;
     }
 
+    public long stepSec() {
+        return stepSec;
+    }
+
+    public boolean hasClock() {
+        return stepSec > 0 && startEpochSec >= 0;
+    }
+
     /**
      * Writes the window ending at origin {@code t} into {@code dst[off .. off + window*channels)}.
      * {@code value(i)} / {@code exo(i)} give the (normalized) series at absolute index i.
      */
     public void fill(float[] dst, int off, int window, long t, IndexedValues value, IndexedValues exo) {
+        fill(dst, off, window, t, value, exo, startEpochSec);
+    }
+
+    /** As above, with the clock given as the time of index 0 (online paths keep their own clock). */
+    public void fill(float[] dst, int off, int window, long t, IndexedValues value, IndexedValues exo, long startEpochSec) {
         int c = channels();
         for (int w = 0; w < window; w++) {
             long i = Math.max(0, t - window + 1 + w);
             int o = off + w * c;
             double zi = value.at(i);
             dst[o] = (float) zi;
-            if (stepSec > 0 && startEpochSec >= 0) {
+            if (stepSec > 0 && startEpochSec >= 0 && this.startEpochSec >= 0) {
                 long epoch = startEpochSec + i * stepSec;
                 double tod = Math.floorMod(epoch, 86_400L) / 86_400.0;
                 // 1970-01-01 was a Thursday; shift so that 0 is Monday 00:00
