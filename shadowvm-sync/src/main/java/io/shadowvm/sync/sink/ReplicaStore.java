@@ -235,12 +235,29 @@ public final class ReplicaStore implements AutoCloseable {
 
     /** Applies the staged epoch atomically (see the class comment) and returns it. */
     public AppliedEpoch commit(byte[] criticalBlob, long appliedAtMs) {
+        long epoch = stagingEpoch;
+        long stream = stagingStream;
+        long pages = stagedPages;
+        seal(criticalBlob);
+        try {
+            redo(epoch, stream);
+        } catch (IOException e) {
+            throw new SyncException("cannot apply epoch " + epoch + " from " + journalFile + ": " + e.getMessage(), e);
+        }
+        return new AppliedEpoch(stream, epoch, ByteBuffer.wrap(critical), pages, appliedAtMs);
+    }
+
+    /**
+     * Writes the critical blob and the commit record: from here on the epoch survives a crash (it is rolled
+     * forward on the next open). Package-private so a test can stop between sealing and applying.
+     */
+    void seal(byte[] criticalBlob) {
         if (stagingEpoch < 0) {
             throw new IllegalStateException("no epoch staged");
         }
         try {
-            ensure(5 + criticalBlob.length > jbuf.capacity() ? 5 : 5 + criticalBlob.length);
             if (5 + criticalBlob.length > jbuf.capacity()) {
+                ensure(5);
                 jbuf.put((byte) 2).putInt(criticalBlob.length);
                 flushJournal();
                 ByteBuffer blob = ByteBuffer.wrap(criticalBlob);
@@ -249,24 +266,22 @@ public final class ReplicaStore implements AutoCloseable {
                     journal.write(blob);
                 }
             } else {
+                ensure(5 + criticalBlob.length);
                 jbuf.put((byte) 2).putInt(criticalBlob.length).put(criticalBlob);
             }
             ensure(1 + 8 + 8 + 4);
             jbuf.put((byte) 3).putLong(stagingEpoch).putLong(stagedPages);
             flushJournal();
             ByteBuffer crc = ByteBuffer.allocate(4).putInt(0, (int) jcrc.getValue());
-            journal.write(crc);
+            while (crc.hasRemaining()) {
+                journal.write(crc);
+            }
             if (durable) {
                 journal.force(true);
             }
             journal.close();
             journal = null;
-            long epoch = stagingEpoch;
-            long stream = stagingStream;
-            long pages = stagedPages;
             stagingEpoch = -1;
-            redo(epoch, stream);
-            return new AppliedEpoch(stream, epoch, ByteBuffer.wrap(critical), pages, appliedAtMs);
         } catch (IOException e) {
             throw new SyncException("cannot commit epoch " + stagingEpoch + " to " + journalFile + ": " + e.getMessage(), e);
         }
@@ -459,7 +474,9 @@ public final class ReplicaStore implements AutoCloseable {
 
     @Override
     public void close() {
-        abort();
+        if (stagingEpoch >= 0) {
+            abort(); // an unsealed epoch is discarded; a sealed one stays for the next open to roll forward
+        }
         region.close();
     }
 }
