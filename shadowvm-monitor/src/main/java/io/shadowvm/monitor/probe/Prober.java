@@ -163,6 +163,13 @@ public final class Prober implements Agent, AutoCloseable {
         };
     }
 
+    /** Blocks until a reply or connect completes, or {@code maxWaitMs} passes (0: do not block). */
+    public void awaitReadiness(long maxWaitMs) throws IOException {
+        if (maxWaitMs > 0) {
+            selector.select(maxWaitMs);
+        }
+    }
+
     @Override
     public int doWork() throws IOException {
         int work = 0;
