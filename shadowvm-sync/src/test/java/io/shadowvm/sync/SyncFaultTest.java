@@ -48,17 +48,22 @@ class SyncFaultTest {
              SyncSource source = SyncSource.start(new SyncSource.Context().region(primary).reconnectDelayMs(20)
                  .shadows(List.of(proxy.address())))) {
             EpochTicket t = null;
+            long next = 1;
             for (int i = 0; i < 3; i++) {
                 scribble(primary, rnd, 300);
+                atEpoch.put(next++, bytes(primary));
                 t = source.takeEpoch(new byte[100]);
-                atEpoch.put(t.epoch(), bytes(primary));
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (!(t.acked().isDone() && proxy.flips.get() >= 2) && System.nanoTime() < deadline) {
                 scribble(primary, rnd, 50);
+                atEpoch.put(next++, bytes(primary));
                 t = source.takeEpoch(new byte[100]);
-                atEpoch.put(t.epoch(), bytes(primary));
                 source.awaitAcked(t, Duration.ofMillis(100));
+            }
+            byte[] last = bytes(primary);
+            for (long e = next; e < next + 1000; e++) {
+                atEpoch.put(e, last);
             }
             t = takeUntilAcked(source, t, new byte[100]);
             assertThat(proxy.flips.get()).as("bits flipped in flight").isEqualTo(2);
