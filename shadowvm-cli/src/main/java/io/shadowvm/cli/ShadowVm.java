@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         io.shadowvm.cli.topology.TopologyCommand.class,
         io.shadowvm.cli.vm.VmCommand.class,
         io.shadowvm.cli.redirect.RedirectCommand.class,
+        io.shadowvm.cli.predict.PredictCommand.class,
     })
 public final class ShadowVm implements Runnable {
     public static final int EXIT_OK = 0;
