@@ -47,7 +47,7 @@ public final class SyncSource implements AutoCloseable {
         private DirtyTracker tracker;
         private final List<InetSocketAddress> shadows = new ArrayList<>();
         private Compression compression = Compression.LZ4;
-        private long cacheBytes = 64L << 20;
+        private long cacheBytes;
         private int batchPages = 256;
         private int deltaLimit = 2048;
         private long bandwidthBytesPerSec;
@@ -66,7 +66,7 @@ public final class SyncSource implements AutoCloseable {
         public Context tracker(DirtyTracker t) { this.tracker = t; return this; }
         public Context shadows(List<InetSocketAddress> s) { this.shadows.clear(); this.shadows.addAll(s); return this; }
         public Context compression(Compression c) { this.compression = c; return this; }
-        /** Size of the last-shipped page cache that deltas are computed against (default 64 MiB). */
+        /** Size of the last-shipped page cache that deltas are computed against (default: min(region, 256 MiB)). */
         public Context cacheBytes(long n) { this.cacheBytes = n; return this; }
         public Context batchPages(int n) { this.batchPages = n; return this; }
         /** Deltas larger than this are sent RAW (default 2048 bytes). */
@@ -104,6 +104,9 @@ public final class SyncSource implements AutoCloseable {
             }
             if (bandwidthBytesPerSec < 0) {
                 throw new SyncException("invalid bandwidth: " + bandwidthBytesPerSec + " B/s (expected: >= 0)");
+            }
+            if (cacheBytes == 0) {
+                cacheBytes = Math.min(region.sizeBytes(), 256L << 20);
             }
             if (cacheBytes < 4096) {
                 throw new SyncException("invalid cacheBytes: " + cacheBytes + " (expected: >= 4096)");
@@ -187,6 +190,21 @@ public final class SyncSource implements AutoCloseable {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new SyncException(e.getCause().getMessage(), e.getCause());
         }
+    }
+
+    /**
+     * Waits until every shadow has connected and said what it holds (or refused the stream), so the next epoch
+     * reaches all of them. Polls every millisecond; returns false on timeout.
+     */
+    public boolean awaitShadowsReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!agent.shadowsReady()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        return true;
     }
 
     /** The newest epoch every live shadow has applied (0 when none). */

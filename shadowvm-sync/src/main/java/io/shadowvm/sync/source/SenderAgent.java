@@ -611,10 +611,11 @@ public final class SenderAgent implements Agent {
             base = snap.epoch - 1;
             flags = 0;
             if (j.targets.isEmpty()) {
-                // nobody to send to: the cache must forget these pages, or later deltas would build on
-                // versions no shadow has
+                // Nobody to send to. The cache must still move to this epoch: every shadow that goes LIVE later
+                // does so after a catch-up to this epoch or a newer one, so it will hold these versions.
                 for (int i = 0; i < j.count; i++) {
-                    cache.invalidate(snap.page(j.slots[i]));
+                    int slot = j.slots[i];
+                    cache.store(snap.page(slot), snap.array(slot), snap.offset(slot));
                 }
                 j.next = j.count;
                 finish(j);
@@ -694,6 +695,19 @@ public final class SenderAgent implements Agent {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** True when every shadow has finished its handshake (or refused the stream): epochs taken now reach them. */
+    public boolean shadowsReady() {
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        post((Runnable) () -> {
+            boolean ready = true;
+            for (ShadowSession s : sessions) {
+                ready &= s.state != ShadowSession.State.CONNECTING && s.state != ShadowSession.State.HANDSHAKE;
+            }
+            f.complete(ready);
+        });
+        return f.join();
     }
 
     /** Per-shadow status lines, for logs and tests: name, state, acked epoch, last error. */
