@@ -86,7 +86,13 @@ public final class MonitorAgent implements AutoCloseable {
             }
             MonitorLoop loop = new MonitorLoop(prober, sampler, recorder, series, batch, this::offer,
                 ctx.nanoClock(), ctx.epochClock(), TimeUnit.MILLISECONDS.toNanos(ctx.batchIntervalMs()));
-            Consumer<Throwable> onError = t -> errors.incrementAndGet();
+            Consumer<Throwable> onError = t -> {
+                // a bug, not a peer's fault (peers' failures are losses): say so, but do not flood
+                if (errors.incrementAndGet() <= 10) {
+                    System.err.println("monitor: unexpected error in " + ctx.agentName() + ": " + t);
+                    t.printStackTrace();
+                }
+            };
             responderRunner = responder != null
                 ? new AgentRunner(responder, responder.idleStrategy(50), onError).start() : null;
             loopRunner = new AgentRunner(loop, loop.idleStrategy(), onError).start();

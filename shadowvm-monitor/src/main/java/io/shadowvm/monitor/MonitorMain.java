@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one agent in this process and streams JSON lines to stdout until killed, {@code --duration-ms}
- * passes, or stdin reaches end of file (so an agent started by a test inside a namespace goes away with
- * its parent). The CLI's {@code shadowvm monitor} is the user-facing form of the same options.
+ * passes, or (with {@code --exit-on-stdin-eof}) stdin reaches end of file, so that an agent a test starts
+ * inside a namespace goes away with its parent. The CLI's {@code shadowvm monitor} is the user-facing form of the same options.
  */
 public final class MonitorMain {
     private MonitorMain() {
@@ -43,7 +43,9 @@ public final class MonitorMain {
             stop.countDown();
         }, "monitor-stdin");
         stdin.setDaemon(true);
-        stdin.start();
+        if (o.exitOnStdinEof) {
+            stdin.start();
+        }
         System.err.println("monitor: " + (o.host != null ? o.host : o.name) + " running, responder "
             + agent.responderAddress() + ", " + (agent.plan() == null ? 0 : agent.plan().size()) + " peers, "
             + agent.bindings().size() + " interfaces");

@@ -38,6 +38,8 @@ public final class MonitorOptions {
     public boolean noCounters;
     public String metricsListen;
     public long durationMs;
+    /** Stop when stdin reaches end of file: a child agent then dies with the process that started it. */
+    public boolean exitOnStdinEof;
 
     public MonitorContext toContext(Writer jsonLines) {
         if (topology == null) {
@@ -75,6 +77,7 @@ public final class MonitorOptions {
                 case "--switch" -> o.switchMode = true;
                 case "--no-probes" -> o.noProbes = true;
                 case "--no-counters" -> o.noCounters = true;
+                case "--exit-on-stdin-eof" -> o.exitOnStdinEof = true;
                 case "--json-lines" -> {
                     // always on for MonitorMain
                 }
