@@ -13,6 +13,14 @@ public final class Views {
     public record ShadowView(String host, String state, long ackedEpoch, long lagMs, boolean serving) {
     }
 
+    /** A shadow with the VM it belongs to ({@code GET /api/v1/shadows}). */
+    public record VmShadowView(String vm, String host, String state, long ackedEpoch, long lagMs, boolean serving) {
+    }
+
+    /** The answer to {@code POST /api/v1/vms} and {@code DELETE /api/v1/vms/{name}}. */
+    public record VmAccepted(String name, String primaryHost, String status) {
+    }
+
     public record VmView(String name, String state, String primaryHost, long generation, long primaryEpoch,
                          int vcpus, long memoryMib, String mode, int wantedShadows, List<ShadowView> shadows) {
         public VmView {
@@ -43,9 +51,11 @@ public final class Views {
                                long atMs) {
     }
 
-    public record StatusView(String controllerId, boolean leader, long tick, int hosts, int hostsAlive, int vms,
-                             int shadows, int shadowsInSync, List<FailoverView> failovers) {
+    public record StatusView(String controllerId, boolean leader, String leaderId, long tick, int hosts,
+                             int hostsAlive, int vms, int vmsRunning, int shadows, int shadowsInSync,
+                             List<String> components, List<FailoverView> failovers) {
         public StatusView {
+            components = List.copyOf(components);
             failovers = List.copyOf(failovers);
         }
     }

@@ -16,8 +16,8 @@ public final class ZooKeeperConnection {
         CuratorFramework client = CuratorFrameworkFactory.builder()
             .connectString(connectString)
             .namespace(NAMESPACE)
-            .sessionTimeoutMs(10_000)
-            .connectionTimeoutMs((int) Math.min(Integer.MAX_VALUE, timeoutMs))
+            .sessionTimeoutMs(15_000)
+            .connectionTimeoutMs((int) Math.min(15_000, timeoutMs))
             .retryPolicy(new ExponentialBackoffRetry(100, 5))
             .build();
         client.start();

@@ -1,0 +1,47 @@
+package io.shadowvm.agent;
+
+import java.util.List;
+
+/**
+ * The agent's port to the VM driver and the sync engine. Called on the agent's thread only. Every method
+ * is idempotent for the same arguments (the agent may repeat a command after a reconnect) and reports a
+ * user-facing failure as a {@code ShadowVmException} whose message becomes the command's outcome.
+ */
+public interface VmRuntime extends AutoCloseable {
+    /** Starts the primary instance of {@code vm}; returns its service address (host:port). */
+    String startPrimary(String vm, int vcpus, long memoryMib, long generation, String guestKind);
+
+    /** Opens a sync sink for a shadow of {@code vm} on this host; returns the sink's address (host:port). */
+    String openShadow(String vm, long generation, boolean serving);
+
+    /** Starts shipping the local primary's epochs to the shadow whose sink listens at {@code sinkAddress}. */
+    void startReplication(String vm, long generation, String shadowHost, String sinkAddress);
+
+    /** Promotes the local shadow of {@code vm} to primary of {@code generation}. */
+    Promotion promote(String vm, long generation);
+
+    /** Stops every local instance of {@code vm} whose generation is at most {@code generation}. */
+    void stop(String vm, long generation);
+
+    /** What runs here now. */
+    List<Instance> instances();
+
+    /** Which implementation this is. */
+    String describe();
+
+    @Override
+    void close();
+
+    /** The promoted instance resumed from {@code epoch} and serves at {@code serviceAddress}. */
+    record Promotion(long epoch, String serviceAddress) {
+    }
+
+    /**
+     * One local instance.
+     *
+     * @param epoch primary: last epoch shipped; shadow: last epoch acknowledged (applied whole)
+     */
+    record Instance(String vm, boolean primary, long generation, long epoch, long lagMs, boolean serving,
+                    String serviceAddress, String syncAddress, String state) {
+    }
+}

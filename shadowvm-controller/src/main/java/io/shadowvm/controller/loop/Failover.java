@@ -1,0 +1,173 @@
+package io.shadowvm.controller.loop;
+
+import io.shadowvm.controller.command.AgentAction;
+import io.shadowvm.controller.failover.FailoverPlanner;
+import io.shadowvm.controller.failure.FailureDetector;
+import io.shadowvm.controller.model.FailoverRecord;
+import io.shadowvm.controller.model.HostLiveness;
+import io.shadowvm.controller.model.ShadowReplica;
+import io.shadowvm.controller.model.ShadowState;
+import io.shadowvm.controller.model.VmDesired;
+import io.shadowvm.controller.model.VmPlacement;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Step 6b: failure detection and failover. A host whose phi crosses the dead threshold is fenced (its
+ * fencing epoch raised in the store before anything else), then {@link FailoverPlanner} chooses, per VM,
+ * the shadow to promote; traffic moves to serving shadows at once and to the promoted instance when its
+ * outcome arrives, which also records RTO and RPO.
+ */
+final class Failover {
+    private final LoopState st;
+
+    Failover(LoopState st) {
+        this.st = st;
+    }
+
+    void detect(long now) {
+        if (!st.awaitingReturn.isEmpty() && now - st.resumedAtMs >= st.config.resumeGraceMs()) {
+            for (String host : st.awaitingReturn) {
+                st.detector.register(host, st.resumedAtMs);
+                st.events.add(now, "host", null, host, "did not re-register within "
+                    + st.config.resumeGraceMs() + " ms of the controller resuming");
+            }
+            st.awaitingReturn.clear();
+        }
+        for (FailureDetector.Transition t : st.detector.evaluate(now)) {
+            HostSession s = st.hosts.get(t.host());
+            if (s == null) {
+                continue;
+            }
+            s.liveness = t.to();
+            st.events.add(now, "host", null, t.host(), String.format("%s -> %s (phi %.1f, last heartbeat %d ms ago)",
+                t.from(), t.to(), Math.min(t.phi(), 99.9), now - t.lastHeartbeatMs()));
+            if (t.to() == HostLiveness.DEAD) {
+                hostDied(s, t.lastHeartbeatMs(), now);
+            }
+        }
+    }
+
+    private void hostDied(HostSession s, long lastHeartbeatMs, long now) {
+        long epoch = st.store.raiseFencingEpoch(s.name);
+        s.fencingEpoch = epoch;
+        st.outbox.dropFor(s.name);
+        if (s.connected && st.link != null) {
+            st.link.disconnect(s.name, s.agentId, "declared dead; fencing epoch " + epoch);
+        }
+        s.connected = false;
+        FailoverPlanner.Plan plan = FailoverPlanner.plan(s.name, epoch, st.placements, st.unavailableHosts());
+        for (VmPlacement p : plan.updated().values()) {
+            st.persistNow(p);
+            VmDesired d = st.desired.get(p.vm());
+            if (d != null) {
+                st.placer.update(d.spec(), p.primaryHost(), LoopState.countedShadowHosts(p));
+            }
+        }
+        st.events.add(now, "failover", null, s.name, "host fenced at epoch " + epoch + "; " + plan.failovers().size()
+            + " VMs failing over, " + plan.lost().size() + " lost");
+        for (FailoverPlanner.VmFailover f : plan.failovers()) {
+            st.failingOver.put(f.vm(), new LoopState.PendingFailover(s.name, lastHeartbeatMs, now, f.promotedHost(),
+                f.rpoEpochs()));
+            st.policy.forget(f.vm());
+            st.events.add(now, "failover", f.vm(), f.promotedHost(), "promoting shadow on " + f.promotedHost()
+                + " at acked epoch " + f.ackedEpoch() + " (generation " + f.newGeneration() + ", planned RPO "
+                + f.rpoEpochs() + " epochs)");
+            servingShadowsTakeOver(f.vm(), now);
+        }
+        for (String vm : plan.lost()) {
+            st.events.add(now, "failover", vm, s.name, "VM lost: no shadow holds a whole acknowledged epoch");
+        }
+        for (AgentAction a : plan.actions()) {
+            st.outbox.send(a, now);
+        }
+    }
+
+    /** While a promotion is in flight, serving shadows that are alive take all new connections. */
+    private void servingShadowsTakeOver(String vm, long now) {
+        VmPlacement p = st.placements.get(vm);
+        Map<String, String> addrs = st.serviceAddresses.getOrDefault(vm, Map.of());
+        Map<String, Double> w = new LinkedHashMap<>();
+        int n = 0;
+        for (ShadowReplica s : p.shadows()) {
+            if (s.serving() && s.state().promotable() || s.state() == ShadowState.PROMOTING && s.serving()) {
+                if (st.alive(s.host()) && addrs.containsKey(s.host())) {
+                    n++;
+                }
+            }
+        }
+        if (n == 0) {
+            return;
+        }
+        w.put(p.primaryHost(), 0.0);
+        for (ShadowReplica s : p.shadows()) {
+            boolean ok = s.serving() && (s.state().promotable() || s.state() == ShadowState.PROMOTING)
+                && st.alive(s.host()) && addrs.containsKey(s.host());
+            w.put(s.host(), ok ? 1.0 / n : 0.0);
+        }
+        st.publishWeights(vm, w, now, true);
+    }
+
+    /** After a restart mid-failover: the PROMOTING shadow's promote is sent again (same id). */
+    void ensurePromotion(VmPlacement p, long now) {
+        for (ShadowReplica s : p.shadows()) {
+            if (s.state() == ShadowState.PROMOTING) {
+                st.failingOver.computeIfAbsent(p.vm(), k -> new LoopState.PendingFailover(p.primaryHost(),
+                    st.resumedAtMs, now, s.host(), Math.max(0, p.primaryEpoch() - s.ackedEpoch())));
+                st.outbox.send(new AgentAction.Promote(s.host(), p.vm(), p.generation(), s.ackedEpoch()), now);
+            }
+        }
+    }
+
+    void promoteOutcome(AgentAction.Promote a, Inbound.Outcome o, long now) {
+        VmPlacement p = st.placements.get(a.vm());
+        if (p == null || p.generation() != a.generation()) {
+            return;
+        }
+        LoopState.PendingFailover pf = st.failingOver.get(a.vm());
+        String deadHost = pf == null ? p.primaryHost() : pf.deadHost();
+        if (!o.ok()) {
+            st.events.add(now, "failover", a.vm(), a.host(), "promotion failed: " + o.message());
+            FailoverPlanner.Plan retry = FailoverPlanner.promotionFailed(p, a.host(), deadHost, st.unavailableHosts());
+            for (VmPlacement u : retry.updated().values()) {
+                st.persistNow(u);
+            }
+            if (retry.failovers().isEmpty()) {
+                st.failingOver.remove(a.vm());
+                st.events.add(now, "failover", a.vm(), null, "VM lost: no other promotable shadow");
+            } else if (pf != null) {
+                FailoverPlanner.VmFailover f = retry.failovers().get(0);
+                st.failingOver.put(a.vm(), new LoopState.PendingFailover(deadHost, pf.lastHeartbeatMs(), pf.detectedAtMs(),
+                    f.promotedHost(), f.rpoEpochs()));
+            }
+            for (AgentAction next : retry.actions()) {
+                st.outbox.send(next, now);
+            }
+            return;
+        }
+        VmPlacement done = FailoverPlanner.completePromotion(p, a.host(), o.epoch(), o.address());
+        st.persistNow(done);
+        st.failingOver.remove(a.vm());
+        long since = pf == null ? st.resumedAtMs : pf.lastHeartbeatMs();
+        long rpo = Math.max(0, p.primaryEpoch() - o.epoch());
+        FailoverRecord rec = new FailoverRecord(a.vm(), deadHost, a.host(), a.generation(), o.epoch(), now - since, rpo,
+            pf == null ? now : pf.detectedAtMs(), now);
+        st.store.appendFailover(rec);
+        st.failovers.add(rec);
+        VmDesired d = st.desired.get(a.vm());
+        if (d != null) {
+            st.placer.update(d.spec(), a.host(), LoopState.countedShadowHosts(done));
+        }
+        st.policy.forget(a.vm());
+        st.serviceAddresses.computeIfAbsent(a.vm(), k -> new HashMap<>()).put(a.host(), o.address());
+        Map<String, Double> w = new LinkedHashMap<>();
+        w.put(a.host(), 1.0);
+        for (ShadowReplica s : done.shadows()) {
+            w.put(s.host(), 0.0);
+        }
+        st.publishWeights(a.vm(), w, now, true);
+        st.events.add(now, "failover", a.vm(), a.host(), "promoted: serving from epoch " + o.epoch() + " at "
+            + o.address() + "; RTO " + rec.rtoMs() + " ms (from last heartbeat of " + deadHost + "), RPO " + rpo + " epochs");
+    }
+}
