@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shadowvm.hypervisor.checkpoint.DirtyTracking;
 import io.shadowvm.hypervisor.drill.DrillOptions;
 import io.shadowvm.hypervisor.drill.DrillReport;
+import io.shadowvm.hypervisor.drill.EpochTransport;
 import io.shadowvm.hypervisor.drill.ProcessDrill;
 import io.shadowvm.hypervisor.drill.QemuDrill;
 import io.shadowvm.hypervisor.qemu.Accel;
@@ -48,6 +49,10 @@ public final class VmDrillCommand implements Callable<Integer> {
     @Option(names = "--accel", defaultValue = "AUTO", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}: KVM only if it really boots a guest here).")
     Accel accel;
 
+    @Option(names = "--transport", defaultValue = "SYNC",
+        description = "How epochs travel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; process guests always use BUILTIN).")
+    EpochTransport transport;
+
     @Option(names = "--no-netns", description = "Promote in this network namespace even when root.")
     boolean noNetns;
 
@@ -58,7 +63,8 @@ public final class VmDrillCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        DrillOptions o = new DrillOptions(epochs, epochMs, memoryMib, driver == Driver.qemu ? dirtyMib : 0, tracking, accel, !noNetns, false);
+        DrillOptions o = new DrillOptions(epochs, epochMs, memoryMib, driver == Driver.qemu ? dirtyMib : 0, tracking, accel, !noNetns, false,
+                driver == Driver.qemu ? transport : EpochTransport.BUILTIN);
         Consumer<String> log = json ? s -> { } : s -> {
             out.println(s);
             out.flush();

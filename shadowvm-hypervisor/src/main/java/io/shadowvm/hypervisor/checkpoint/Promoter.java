@@ -37,7 +37,20 @@ public final class Promoter {
 
     /** @param shadowConfig the primary's config as seen on the shadow host ({@link QemuConfig#onHost}) */
     public static Promotion promote(QemuConfig shadowConfig, ShadowReplica replica) {
-        ShadowReplica.Promotable p = replica.promotable();
+        return promote(shadowConfig, replica.promotable());
+    }
+
+    /**
+     * Promotes from a sync sink's replica: {@code ramFile} holds epoch {@code epoch} and {@code criticalBlob} is that
+     * epoch's critical blob (a {@link DeviceStateBlob}); a corrupted or truncated blob is refused before QEMU starts.
+     */
+    public static Promotion promote(QemuConfig shadowConfig, Path ramFile, long epoch, byte[] criticalBlob) {
+        DeviceStateBlob.verify(criticalBlob, criticalBlob.length, epoch, "sync replica " + ramFile + " epoch " + epoch);
+        return promote(shadowConfig, new ShadowReplica.Promotable(epoch, ramFile,
+                java.util.Arrays.copyOfRange(criticalBlob, DeviceStateBlob.HEADER_BYTES, criticalBlob.length)));
+    }
+
+    private static Promotion promote(QemuConfig shadowConfig, ShadowReplica.Promotable p) {
         long t0 = System.nanoTime();
         QemuVm vm = QemuVm.startIncoming(shadowConfig, p.ramFile());
         try {

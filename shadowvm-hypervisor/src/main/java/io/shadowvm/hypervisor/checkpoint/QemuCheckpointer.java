@@ -41,6 +41,7 @@ public final class QemuCheckpointer implements AutoCloseable {
     private byte[] lastBlob = new byte[0];
     private boolean outputHeld;
 
+    /** @param mode this class's own page tracker, or null when epochs go through sync */
     public QemuCheckpointer(QemuVm vm, DirtyTracking mode, NanoClock clock) {
         this.vm = vm;
         this.clock = clock;
@@ -51,7 +52,8 @@ public final class QemuCheckpointer implements AutoCloseable {
         qmp.execute("migrate-set-capabilities", caps, T);
         qmp.execute("migrate-set-parameters", QmpClient.args().put("max-bandwidth", 64L << 30), T);
         this.ram = GuestRam.openReadOnly(vm.ramFile(), vm.config().memoryBytes());
-        this.tracker = PageTrackers.create(mode, ram, vm.pid(), vm.config().ramDir(), vm.config().name());
+        // null: epochs go through sync (checkpoint(long, SyncSource)), whose tracker finds the dirty pages
+        this.tracker = mode == null ? null : PageTrackers.create(mode, ram, vm.pid(), vm.config().ramDir(), vm.config().name());
         this.dirty = new long[(ram.pages() + 63) >>> 6];
         this.devSocket = vm.config().runDir().resolve("dev.sock");
         try {
@@ -88,6 +90,9 @@ public final class QemuCheckpointer implements AutoCloseable {
      * the pause and the held output is released before {@code cont}; the ack is then in {@link #lastAck()}.
      */
     public EpochResult checkpoint(long epoch, EpochLink link) {
+        if (tracker == null) {
+            throw new HypervisorException("this checkpointer ships through sync; it has no page tracker of its own");
+        }
         if (!retainDirty) {
             Arrays.fill(dirty, 0L);
         }
@@ -129,6 +134,37 @@ public final class QemuCheckpointer implements AutoCloseable {
         long t6 = clock.nanoTime();
         return new EpochResult(epoch, (t1 - t0) / 1000, (t2 - t1) / 1000, (t3 - t2) / 1000, shipUs, (t5 - t4) / 1000,
                 (t5 - t0) / 1000, (t6 - t5) / 1000, n, lastBlob.length, frameLen);
+    }
+
+    /**
+     * Checkpoints one epoch into the State Synchronization Engine: inside the pause, the device state (wrapped as a
+     * {@link DeviceStateBlob}, the epoch's critical blob) and the sync source's scan and copy of the dirty pages;
+     * the epoch ships after {@code cont}. Sync numbers epochs from 1 per source; {@code epoch} must be that number.
+     *
+     * @return the timings, and the ticket whose {@code acked()} says when every shadow applied it
+     */
+    public SyncEpoch checkpointToSync(long epoch, io.shadowvm.sync.SyncSource source) {
+        long t0 = clock.nanoTime();
+        vm.pause();
+        serialBytesAtPause = serialSize();
+        long t1 = clock.nanoTime();
+        int devLen = captureDeviceState();
+        lastBlob = DeviceStateBlob.wrap(epoch, devBuf, devLen);
+        long t2 = clock.nanoTime();
+        io.shadowvm.sync.EpochTicket ticket = source.takeEpoch(lastBlob);
+        if (ticket.epoch() != epoch) {
+            vm.resume();
+            throw new HypervisorException("sync numbered the epoch " + ticket.epoch() + " (expected: " + epoch + ")");
+        }
+        long t3 = clock.nanoTime();
+        vm.resume();
+        long t4 = clock.nanoTime();
+        return new SyncEpoch(new EpochResult(epoch, (t1 - t0) / 1000, (t2 - t1) / 1000, (t3 - t2) / 1000, 0, (t4 - t3) / 1000,
+                (t4 - t0) / 1000, 0, (int) ticket.dirtyPages(), lastBlob.length, 0), ticket);
+    }
+
+    /** A checkpoint handed to sync: its timings and sync's ticket. */
+    public record SyncEpoch(EpochResult result, io.shadowvm.sync.EpochTicket ticket) {
     }
 
     private EpochAck lastAck;
@@ -233,7 +269,9 @@ public final class QemuCheckpointer implements AutoCloseable {
 
     @Override
     public void close() {
-        tracker.close();
+        if (tracker != null) {
+            tracker.close();
+        }
         try {
             devServer.close();
             Files.deleteIfExists(devSocket);

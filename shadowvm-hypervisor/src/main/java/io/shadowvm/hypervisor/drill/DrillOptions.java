@@ -15,10 +15,11 @@ import io.shadowvm.hypervisor.qemu.Accel;
  * @param accel accelerator
  * @param useNetns promote into a fresh network namespace when root
  * @param corruptLastEpoch inject a corrupted device state into the last epoch: the shadow must refuse it and the
- *     promotion must continue from the epoch before
+ *     promotion must continue from the epoch before (BUILTIN transport only: its sink checks the blob before applying)
+ * @param transport how epochs travel (QEMU drills; process drills use BUILTIN)
  */
 public record DrillOptions(int epochs, int epochMs, int memoryMib, int dirtyMib, DirtyTracking tracking, Accel accel,
-                           boolean useNetns, boolean corruptLastEpoch) {
+                           boolean useNetns, boolean corruptLastEpoch, EpochTransport transport) {
     public DrillOptions {
         if (epochs < 2 || epochs > 1000) {
             throw new HypervisorException("invalid --epochs: " + epochs + " (expected: 2-1000)");
@@ -29,12 +30,15 @@ public record DrillOptions(int epochs, int epochMs, int memoryMib, int dirtyMib,
         if (memoryMib < 64 || memoryMib > 65536) {
             throw new HypervisorException("invalid --memory-mib: " + memoryMib + " (expected: 64-65536)");
         }
+        if (corruptLastEpoch && transport == EpochTransport.SYNC) {
+            throw new HypervisorException("corrupted-epoch injection needs the BUILTIN transport (sync's sink does not inspect critical blobs)");
+        }
         if (dirtyMib < 0 || dirtyMib > memoryMib / 4) {
             throw new HypervisorException("invalid --dirty-mib: " + dirtyMib + " (expected: 0-" + memoryMib / 4 + ")");
         }
     }
 
     public static DrillOptions defaults() {
-        return new DrillOptions(6, 200, 128, 8, DirtyTracking.SOFT_DIRTY, Accel.AUTO, true, false);
+        return new DrillOptions(6, 200, 128, 8, DirtyTracking.SOFT_DIRTY, Accel.AUTO, true, false, EpochTransport.SYNC);
     }
 }

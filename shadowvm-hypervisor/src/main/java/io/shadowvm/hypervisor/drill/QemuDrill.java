@@ -19,6 +19,7 @@ import io.shadowvm.hypervisor.qemu.GuestImage;
 import io.shadowvm.hypervisor.qemu.QemuConfig;
 import io.shadowvm.hypervisor.qemu.QemuVm;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -62,6 +63,9 @@ public final class QemuDrill {
         QemuVm promoted = null;
         ShadowReplica replica = null;
         ReplicaSink sink = null;
+        io.shadowvm.sync.SyncSink syncSink = null;
+        io.shadowvm.sync.SyncSource syncSource = null;
+        io.shadowvm.sync.region.MappedFileRegion region = null;
         NetNs ns = null;
         try {
             log.accept("booting " + name + " (" + o.memoryMib() + " MiB, dirtying " + o.dirtyMib() + " MiB)");
@@ -70,73 +74,90 @@ public final class QemuDrill {
             String bootId = GuestHttp.parse(http.await("/cgi-bin/state", BOOT_TIMEOUT)).get("boot_id");
             log.accept("guest up on " + primary.accel() + ", boot_id " + bootId);
 
-            replica = ShadowReplica.open(root.resolve("replica"), cfg.ramDir().resolve(name + "-shadow.ram"), cfg.memoryBytes());
-            sink = new ReplicaSink(replica, "127.0.0.1");
             DirtyTracking tracking = effectiveTracking(o.tracking(), primary.accel());
             log.accept("dirty tracking: " + tracking + (tracking != o.tracking() ? " (" + o.tracking() + " unavailable: "
-                    + (primary.accel() == Accel.KVM ? "KVM guest writes bypass the host page tables" : "kernel without CONFIG_MEM_SOFT_DIRTY") + ")" : ""));
-            List<EpochResult> results = new ArrayList<>();
-            List<String> refusals = new ArrayList<>();
-            Map<String, String> written = new LinkedHashMap<>();
-            Map<String, String> expected = Map.of();
-            long[] pausesUs = new long[o.epochs()];
-            long devBytes = 0;
-            long wireBytes = 0;
-            int steady = 0;
-            long acked = -1;
-            long offsetAtAck = 0;
-            double bootstrapMs = 0;
-            try (EpochLink link = new EpochLink(sink.address());
-                 QemuCheckpointer ckpt = new QemuCheckpointer(primary, tracking, NanoClock.SYSTEM)) {
-                long next = System.nanoTime();
-                for (int e = 0; e < o.epochs(); e++) {
-                    next += o.epochMs() * 1_000_000L;
-                    String key = "k" + e;
-                    http.get("/cgi-bin/kv?" + key + "=v" + e, Duration.ofSeconds(10));
-                    written.put(key, "v" + e);
-                    parkUntil(next);
-                    long epochNo = acked + 1;
-                    EpochResult r = ckpt.checkpoint(epochNo, null);
-                    results.add(r);
-                    boolean corrupt = o.corruptLastEpoch() && e == o.epochs() - 1;
-                    if (corrupt) {
-                        corruptDeviceState(ckpt.frame().buffer(), ckpt.frame().length());
-                    }
-                    EpochAck ack = link.ship(ckpt.frame().buffer(), ckpt.frame().length());
-                    if (ack.acked()) {
-                        acked = ack.epoch();
-                        offsetAtAck = ckpt.serialBytesAtPause();
-                        expected = new LinkedHashMap<>(written);
-                        if (acked == 0) {
-                            bootstrapMs = r.pauseUs() / 1000.0;
-                        } else {
-                            pausesUs[steady++] = r.pauseUs();
-                            devBytes += r.devStateBytes();
-                            wireBytes += r.frameBytes();
+                    + (primary.accel() == Accel.KVM ? "KVM guest writes bypass the host page tables" : "kernel without CONFIG_MEM_SOFT_DIRTY") + ")" : "")
+                    + ", transport " + o.transport());
+            Path shadowRam = cfg.ramDir().resolve(name + "-shadow.ram");
+            Loop loop = new Loop(o, log);
+            long promotableEpoch;
+            byte[] promotableBlob = null;
+            if (o.transport() == EpochTransport.BUILTIN) {
+                replica = ShadowReplica.open(root.resolve("replica"), shadowRam, cfg.memoryBytes());
+                sink = new ReplicaSink(replica, "127.0.0.1");
+                try (EpochLink link = new EpochLink(sink.address());
+                     QemuCheckpointer ckpt = new QemuCheckpointer(primary, tracking, NanoClock.SYSTEM)) {
+                    for (int e = 0; e < o.epochs(); e++) {
+                        loop.workload(http, e);
+                        long epochNo = loop.acked + 1;
+                        EpochResult r = ckpt.checkpoint(epochNo, null);
+                        if (o.corruptLastEpoch() && e == o.epochs() - 1) {
+                            corruptDeviceState(ckpt.frame().buffer(), ckpt.frame().length());
                         }
-                    } else {
-                        refusals.add(ack.reason());
-                        ckpt.retainDirty();
+                        EpochAck ack = link.ship(ckpt.frame().buffer(), ckpt.frame().length());
+                        if (!ack.acked()) {
+                            ckpt.retainDirty();
+                        }
+                        loop.record(r, ack.acked() ? ack.epoch() : -1, ack.reason(), ckpt.serialBytesAtPause(), r.frameBytes(), 0);
                     }
-                    log.accept(String.format("epoch %d %s: pause %.1f ms (stop %.1f, devstate %.1f, dirty %.1f, cont %.1f), %d pages, %d wire bytes",
-                            epochNo, ack.acked() ? "acked" : "REFUSED (" + ack.reason() + ")", r.pauseUs() / 1000.0, r.stopUs() / 1000.0,
-                            r.devStateUs() / 1000.0, r.dirtyUs() / 1000.0, r.contUs() / 1000.0, r.dirtyPages(), r.frameBytes()));
                 }
+                sink.stop();
+                promotableEpoch = -1;
+            } else {
+                syncSink = io.shadowvm.sync.SyncSink.start(new io.shadowvm.sync.SyncSink.Context()
+                        .listen(new InetSocketAddress("127.0.0.1", 0)).replica(shadowRam).createSizeBytes(cfg.memoryBytes()).durable(false));
+                io.shadowvm.sync.dirty.DirtyTracker st = tracking == DirtyTracking.SOFT_DIRTY
+                        ? io.shadowvm.sync.dirty.SoftDirtyTracker.forMappedFile(primary.pid(), primary.ramFile())
+                        : new io.shadowvm.sync.dirty.HashScanTracker();
+                region = io.shadowvm.sync.region.MappedFileRegion.openReadOnly(primary.ramFile());
+                syncSource = io.shadowvm.sync.SyncSource.start(new io.shadowvm.sync.SyncSource.Context()
+                        .region(region).tracker(st).shadows(List.of(syncSink.localAddress())));
+                if (!syncSource.awaitShadowsReady(Duration.ofSeconds(30))) {
+                    throw new HypervisorException("the sync sink at " + syncSink.localAddress() + " did not become ready within 30 s: "
+                            + syncSource.shadowStatus());
+                }
+                try (QemuCheckpointer ckpt = new QemuCheckpointer(primary, null, NanoClock.SYSTEM)) {
+                    long wireBefore = 0;
+                    for (int e = 0; e < o.epochs(); e++) {
+                        loop.workload(http, e);
+                        long epochNo = e + 1;
+                        QemuCheckpointer.SyncEpoch se = ckpt.checkpointToSync(epochNo, syncSource);
+                        // the bootstrap epoch carries every non-zero page: give it longer on a loaded machine
+                        Duration ackWait = Duration.ofSeconds(e == 0 ? 150 : 60);
+                        boolean acked = syncSource.awaitAcked(se.ticket(), ackWait);
+                        long wireNow = syncSource.stats().wireBytes();
+                        loop.record(se.result(), acked ? epochNo : -1, acked ? "" : "not acknowledged within " + ackWait.toSeconds() + " s",
+                                ckpt.serialBytesAtPause(), wireNow - wireBefore, 0);
+                        wireBefore = wireNow;
+                    }
+                }
+                promotableEpoch = loop.acked;
             }
-            if (acked < 0) {
-                throw new HypervisorException("drill: the shadow acknowledged no epoch: " + refusals);
+            if (loop.acked < 0) {
+                throw new HypervisorException("drill: the shadow acknowledged no epoch: " + loop.refusals);
             }
             http.get("/cgi-bin/kv?lost=after-last-ack", Duration.ofSeconds(10));
             String primaryLog = GuestConsole.read(primary.serialLog());
             primary.kill();
-            log.accept("primary SIGKILLed; last acked epoch " + acked);
-            sink.stop();
+            log.accept("primary SIGKILLed; last acked epoch " + loop.acked);
+            if (syncSource != null) {
+                syncSource.close();
+                syncSource = null;
+                io.shadowvm.sync.AppliedEpoch ae = syncSink.newestEpoch();
+                syncSink.close();
+                syncSink = null;
+                if (ae == null || ae.epoch() != promotableEpoch) {
+                    throw new HypervisorException("sync sink holds epoch " + (ae == null ? "none" : ae.epoch()) + " (expected: " + promotableEpoch + ")");
+                }
+                promotableBlob = ae.criticalBytes();
+            }
 
             if (o.useNetns() && NetNs.available()) {
                 ns = NetNs.create("svm-" + ProcessHandle.current().pid());
             }
             QemuConfig shadowCfg = cfg.onHost(root.resolve("s"), freePort(), ns == null ? null : ns.name());
-            Promoter.Promotion pr = Promoter.promote(shadowCfg, replica);
+            Promoter.Promotion pr = promotableBlob == null ? Promoter.promote(shadowCfg, replica)
+                    : Promoter.promote(shadowCfg, shadowRam, promotableEpoch, promotableBlob);
             promoted = pr.vm();
             log.accept("promoted epoch " + pr.epoch() + " in " + pr.promoteMs() + " ms" + (ns == null ? "" : " in netns " + ns.name()));
             GuestHttp shttp = new GuestHttp(ns == null ? null : ns.name(), shadowCfg.hostPort());
@@ -144,16 +165,17 @@ public final class QemuDrill {
             Map<String, String> kv = GuestHttp.parse(shttp.get("/cgi-bin/kv", Duration.ofSeconds(10)));
             String shadowLog = awaitHeartbeat(promoted.serialLog(), Duration.ofSeconds(20));
 
-            String prefix = primaryLog.substring(0, (int) Math.min(offsetAtAck, primaryLog.length()));
+            String prefix = primaryLog.substring(0, (int) Math.min(loop.offsetAtAck, primaryLog.length()));
             long counterAtAck = GuestConsole.lastCounter(prefix);
             long counterAfter = firstCounterAfter(prefix + shadowLog, prefix.length());
             boolean sameBoot = bootId != null && bootId.equals(state.get("boot_id"));
             boolean resumed = GuestConsole.boots(shadowLog) == 0 && sameBoot && counterAfter == counterAtAck + 1;
-            DrillReport report = new DrillReport("qemu", results.size(), acked,
-                    DrillReport.percentileMs(pausesUs, steady, 50), DrillReport.percentileMs(pausesUs, steady, 99),
-                    steady == 0 ? 0 : devBytes / steady, steady == 0 ? 0 : wireBytes / steady, pr.promoteMs(),
+            DrillReport report = new DrillReport("qemu", loop.results.size(), loop.acked,
+                    DrillReport.percentileMs(loop.pausesUs, loop.steady, 50), DrillReport.percentileMs(loop.pausesUs, loop.steady, 99),
+                    loop.steady == 0 ? 0 : loop.devBytes / loop.steady, loop.steady == 0 ? 0 : loop.wireBytes / loop.steady, pr.promoteMs(),
                     counterAtAck, counterAfter, resumed);
-            return new DrillOutcome(report, results, refusals, expected, kv, state, bootId, ns == null ? null : ns.name(), bootstrapMs);
+            return new DrillOutcome(report, loop.results, loop.refusals, loop.expected, kv, state, bootId, ns == null ? null : ns.name(),
+                    loop.bootstrapMs);
         } finally {
             closeQuietly(promoted);
             closeQuietly(primary);
@@ -163,10 +185,85 @@ public final class QemuDrill {
             if (replica != null) {
                 replica.delete();
             }
+            if (syncSource != null) {
+                syncSource.close();
+            }
+            if (syncSink != null) {
+                syncSink.close();
+            }
+            if (region != null) {
+                region.close();
+            }
+            deleteShadowFiles(cfg.ramDir(), name + "-shadow.ram");
             if (ns != null) {
                 ns.close();
             }
             deleteTree(root);
+        }
+    }
+
+    /** The epoch loop's bookkeeping: workload writes, what each acked epoch contains, pause statistics. */
+    private static final class Loop {
+        final DrillOptions o;
+        final Consumer<String> log;
+        final List<EpochResult> results = new ArrayList<>();
+        final List<String> refusals = new ArrayList<>();
+        final Map<String, String> written = new LinkedHashMap<>();
+        Map<String, String> expected = Map.of();
+        final long[] pausesUs;
+        long devBytes;
+        long wireBytes;
+        int steady;
+        long acked = -1;
+        long offsetAtAck;
+        double bootstrapMs;
+        long next = System.nanoTime();
+        boolean first = true;
+
+        Loop(DrillOptions o, Consumer<String> log) {
+            this.o = o;
+            this.log = log;
+            this.pausesUs = new long[o.epochs()];
+        }
+
+        /** One client write per epoch, then wait for the epoch's tick. */
+        void workload(GuestHttp http, int e) {
+            next += o.epochMs() * 1_000_000L;
+            http.get("/cgi-bin/kv?k" + e + "=v" + e, Duration.ofSeconds(10));
+            written.put("k" + e, "v" + e);
+            parkUntil(next);
+        }
+
+        void record(EpochResult r, long ackedEpoch, String reason, long serialOffset, long wire, int unused) {
+            results.add(r);
+            if (ackedEpoch >= 0) {
+                acked = ackedEpoch;
+                offsetAtAck = serialOffset;
+                expected = new LinkedHashMap<>(written);
+                if (first) {
+                    bootstrapMs = r.pauseUs() / 1000.0;
+                } else {
+                    pausesUs[steady++] = r.pauseUs();
+                    devBytes += r.devStateBytes();
+                    wireBytes += wire;
+                }
+                first = false;
+            } else {
+                refusals.add(reason);
+            }
+            log.accept(String.format("epoch %d %s: pause %.1f ms (stop %.1f, devstate %.1f, dirty %.1f, cont %.1f), %d pages, %d wire bytes",
+                    r.epoch(), ackedEpoch >= 0 ? "acked" : "REFUSED (" + reason + ")", r.pauseUs() / 1000.0, r.stopUs() / 1000.0,
+                    r.devStateUs() / 1000.0, r.dirtyUs() / 1000.0, r.contUs() / 1000.0, r.dirtyPages(), wire));
+        }
+    }
+
+    private static void deleteShadowFiles(Path dir, String prefix) {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s.filter(p -> p.getFileName().toString().startsWith(prefix))::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // nothing to clean
         }
     }
 

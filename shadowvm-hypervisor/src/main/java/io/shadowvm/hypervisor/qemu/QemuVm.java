@@ -47,6 +47,12 @@ public final class QemuVm implements AutoCloseable {
     /** Boots a fresh guest with its RAM in {@code ramDir/<name>.ram} (created and preallocated by QEMU). */
     public static QemuVm boot(QemuConfig config) {
         Path ram = config.ramDir().resolve(config.name() + ".ram");
+        try {
+            // a leftover of a killed run (QEMU refuses a file of another size, and must not boot on old RAM)
+            Files.deleteIfExists(ram);
+        } catch (IOException e) {
+            throw new HypervisorException("cannot remove stale RAM file " + ram + ": " + e.getMessage(), e);
+        }
         checkRamSpace(config, ram);
         QemuVm vm = spawn(config, ram, true, false);
         vm.lifecycle = VmLifecycle.RUNNING;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shadowvm.hypervisor.checkpoint.DirtyTracking;
 import io.shadowvm.hypervisor.drill.DrillOptions;
 import io.shadowvm.hypervisor.drill.DrillReport;
+import io.shadowvm.hypervisor.drill.EpochTransport;
 import io.shadowvm.hypervisor.drill.ProcessDrill;
 import io.shadowvm.hypervisor.qemu.Accel;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,7 @@ class ProcessDrillTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldPromoteTheProcessGuestWithTheStateOfTheLastAckedEpochAndServeReadOnlyFromTheReplica() {
-        DrillOptions o = new DrillOptions(5, 50, 64, 0, DirtyTracking.SOFT_DIRTY, Accel.TCG, false, true);
+        DrillOptions o = new DrillOptions(5, 50, 64, 0, DirtyTracking.SOFT_DIRTY, Accel.TCG, false, true, EpochTransport.BUILTIN);
         ProcessDrill.ProcessOutcome po = ProcessDrill.run(o, System.out::println);
         DrillReport r = po.outcome().report();
         System.out.println(r.toMap());
