@@ -93,7 +93,8 @@ public final class RestApi implements AutoCloseable {
         r.exception(ShadowVmException.class, (e, ctx) -> json(ctx, 400, new ErrorView(e.getMessage(), null)));
         r.exception(Exception.class, (e, ctx) -> json(ctx, 500, new ErrorView("internal error: " + e, null)));
         r.error(404, "*", ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
+            String body = ctx.result();
+            if (body == null || !body.startsWith("{")) {
                 json(ctx, 404, new ErrorView("no such resource: " + ctx.method() + " " + ctx.path(), null));
             }
         });
