@@ -26,6 +26,7 @@ public final class Evaluator {
 
     private final int[] horizons;
     private final double thresholdPercentile;
+    private boolean pooledNormalization;
 
     public Evaluator(int[] horizons, double thresholdPercentile) {
         if (horizons.length == 0) {
@@ -44,6 +45,15 @@ public final class Evaluator {
         this.thresholdPercentile = thresholdPercentile;
     }
 
+    /**
+     * Normalize every series with one min-max over the training parts of all series (instead of per series),
+     * as some traffic-matrix papers do; only for comparisons with them. Returns this.
+     */
+    public Evaluator pooledNormalization(boolean on) {
+        this.pooledNormalization = on;
+        return this;
+    }
+
     /** The result of one dataset: rows in model order then horizon order. */
     public record Report(String dataset, int seriesUsed, int seriesSkipped, long testTargetsPerHorizon,
                          List<HorizonMetrics> rows, Map<String, String> modelNotes, Map<String, Double> fitSeconds) {
@@ -51,11 +61,27 @@ public final class Evaluator {
 
     public List<PreparedSeries> prepare(Dataset ds) {
         List<PreparedSeries> out = new ArrayList<>();
+        MinMax pooled = null;
+        if (pooledNormalization) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (Series s : ds.series()) {
+                if (s.length() >= Split.MIN_LENGTH) {
+                    MinMax m = MinMax.fit(s.values(), Split.of(s.length()).nTrain());
+                    lo = Math.min(lo, m.min());
+                    hi = Math.max(hi, m.max());
+                }
+            }
+            pooled = new MinMax(lo, hi);
+        }
         for (Series s : ds.series()) {
             if (s.length() < Split.MIN_LENGTH) {
                 continue;
             }
-            PreparedSeries p = new PreparedSeries(s, thresholdPercentile);
+            if (pooled != null && MinMax.fit(s.values(), Split.of(s.length()).nTrain()).degenerate()) {
+                continue;
+            }
+            PreparedSeries p = new PreparedSeries(s, thresholdPercentile, pooled);
             if (p.normalization().degenerate() || p.split().nTrain() < 2 * horizons[horizons.length - 1]) {
                 continue;
             }

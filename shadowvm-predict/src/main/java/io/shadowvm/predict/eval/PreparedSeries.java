@@ -18,9 +18,14 @@ public final class PreparedSeries {
     private double[] exogenous;
 
     public PreparedSeries(Series series, double thresholdPercentile) {
+        this(series, thresholdPercentile, null);
+    }
+
+    /** With {@code pooled} non-null, that normalization (fitted on the training parts of a set) instead of the series' own. */
+    public PreparedSeries(Series series, double thresholdPercentile, MinMax pooled) {
         this.series = series;
         this.split = Split.of(series.length());
-        this.norm = MinMax.fit(series.values(), split.nTrain());
+        this.norm = pooled != null ? pooled : MinMax.fit(series.values(), split.nTrain());
         this.z = norm.apply(series.values());
         this.threshold = Percentile.of(z, split.nTrain(), thresholdPercentile);
     }
