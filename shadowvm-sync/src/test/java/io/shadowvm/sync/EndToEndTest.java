@@ -99,4 +99,26 @@ class EndToEndTest {
             assertThat(b.withConsistentReplica(EndToEndTest::bytes)).isEqualTo(expected);
         }
     }
+
+    @Test
+    void shouldAckTheLastEpochWhenEpochsWereTakenWhileTheFirstCatchUpWasStillBeingSent() throws Exception {
+        HeapRegion primary = new HeapRegion(1024 * 4096);
+        Random rnd = new Random(13);
+        byte[] all = new byte[(int) primary.sizeBytes()];
+        rnd.nextBytes(all);
+        primary.write(0, all, 0, all.length);
+        try (SyncSink sink = SyncSink.start(new SyncSink.Context().replica(dir.resolve("r.ram")).createSizeBytes(primary.sizeBytes()));
+             SyncSource source = SyncSource.start(new SyncSource.Context().region(primary).verify(true)
+                 .bandwidthBytesPerSec(8L << 20).shadows(List.of(sink.localAddress())))) {
+            assertThat(source.awaitShadowsReady(T)).isTrue();
+            EpochTicket t = source.takeEpoch(new byte[] {1}); // a 4 MiB catch-up, ~0.5 s at the cap
+            for (int e = 2; e <= 5; e++) {
+                scribble(primary, rnd, 30);
+                t = source.takeEpoch(new byte[] {(byte) e});
+            }
+            assertThat(source.awaitAcked(t, T)).as("%s", source.shadowStatus()).isTrue();
+            assertThat(sink.newestConsistentEpoch()).isEqualTo(5);
+            assertThat(sink.withConsistentReplica(EndToEndTest::bytes)).isEqualTo(bytes(primary));
+        }
+    }
 }

@@ -105,6 +105,9 @@ public final class SenderAgent implements Agent {
     private final ArrayDeque<EpochTicket> unacked = new ArrayDeque<>();
     private final ArrayDeque<long[]> takenAt = new ArrayDeque<>(); // {epoch, takenAtNs}
     private long lastStartedShared;
+    /** Shared snapshots kept while a shadow is catching up, to bridge it to the newest started shared epoch. */
+    private final ArrayDeque<EpochSnapshot> history = new ArrayDeque<>();
+    private final List<Job> pendingJobs = new ArrayList<>();
 
     // statistics (read from other threads: atomics by type)
     private final java.util.concurrent.atomic.AtomicLong epochs = new java.util.concurrent.atomic.AtomicLong();
@@ -224,6 +227,10 @@ public final class SenderAgent implements Agent {
             if (j.finished) {
                 it.remove();
             }
+        }
+        if (!pendingJobs.isEmpty()) {
+            catchUps.addAll(pendingJobs);
+            pendingJobs.clear();
         }
         return work;
     }
@@ -479,6 +486,11 @@ public final class SenderAgent implements Agent {
         shared.add(sharedJob);
         catchUps.addAll(newCatchUps);
         snap.refs = 1 + newCatchUps.size();
+        if (anyCatchingUp()) {
+            snap.refs++;
+            history.add(snap);
+        }
+        pruneHistory();
 
         long pauseNs = t2 - t0;
         pauseTimer.record(pauseNs, TimeUnit.NANOSECONDS);
@@ -668,8 +680,8 @@ public final class SenderAgent implements Agent {
                 if (lastStartedShared <= j.snap.epoch) {
                     s.state = ShadowSession.State.LIVE;
                     s.joinEpoch = j.snap.epoch + 1;
-                } else {
-                    // a newer shared epoch already left without this shadow: catch up again from here
+                } else if (!bridge(s, j.snap.epoch)) {
+                    // the snapshots to bridge with are gone: catch up again at the next epoch taken
                     s.state = ShadowSession.State.READY;
                     s.diffBase = j.snap.epoch;
                     s.sinkApplied = j.snap.epoch;
@@ -677,6 +689,85 @@ public final class SenderAgent implements Agent {
             }
         }
         j.snap.release();
+        pruneHistory();
+    }
+
+    private boolean anyCatchingUp() {
+        for (ShadowSession s : sessions) {
+            if (s.state == ShadowSession.State.CATCHING_UP) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Releases kept snapshots that no catching-up shadow can need (epochs at or below every catch-up). */
+    private void pruneHistory() {
+        long min = Long.MAX_VALUE;
+        for (ShadowSession s : sessions) {
+            if (s.state == ShadowSession.State.CATCHING_UP) {
+                min = Math.min(min, s.catchUpEpoch);
+            }
+        }
+        while (!history.isEmpty() && history.peek().epoch <= min) {
+            history.poll().release();
+        }
+    }
+
+    /**
+     * A shadow finished catching up to {@code from}, but shared epochs up to {@code lastStartedShared} already
+     * left without it: send it one more catch-up epoch made of the newest version of every page dirtied in
+     * those epochs (from the kept snapshots), after which it can join the next shared epoch.
+     */
+    private boolean bridge(ShadowSession s, long from) {
+        long to = lastStartedShared;
+        EpochSnapshot newest = null;
+        long expect = from + 1;
+        for (EpochSnapshot h : history) {
+            if (h.epoch > from && h.epoch <= to) {
+                if (h.epoch != expect) {
+                    return false;
+                }
+                expect++;
+                newest = h;
+            }
+        }
+        if (newest == null || expect != to + 1) {
+            return false;
+        }
+        EpochSnapshot b = new EpochSnapshot(to, newest.takenAtNs, newest.takenAtMs, newest.critical, pool);
+        b.digest = newest.digest;
+        int[] list = new int[64];
+        int count = 0;
+        for (Iterator<EpochSnapshot> it = history.descendingIterator(); it.hasNext(); ) {
+            EpochSnapshot h = it.next();
+            if (h.epoch <= from || h.epoch > to) {
+                continue;
+            }
+            for (int i = 0; i < h.dirtyCount; i++) {
+                int src = h.dirtySlots[i];
+                int p = (int) h.page(src);
+                if (slotOf[p] >= 0) {
+                    continue; // a newer epoch already gave this page
+                }
+                int slot = b.add(p);
+                System.arraycopy(h.array(src), h.offset(src), b.array(slot), b.offset(slot), MemoryRegion.PAGE_SIZE);
+                slotOf[p] = slot;
+                if (count == list.length) {
+                    list = Arrays.copyOf(list, count * 2);
+                }
+                list[count++] = slot;
+            }
+        }
+        for (int i = 0; i < b.slots(); i++) {
+            slotOf[(int) b.page(i)] = -1;
+        }
+        b.refs = 1;
+        s.sinkApplied = from;
+        s.catchUpEpoch = to;
+        s.state = ShadowSession.State.CATCHING_UP;
+        pendingJobs.add(new Job(b, prioritize(b, list, count), count, s));
+        return true;
     }
 
     /** Counts an epoch that started later than scheduled (bandwidth or encode could not keep up). */
