@@ -28,9 +28,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         + "leadTimeSteps, brier} instead of a table.")
     boolean json;
 
-    @Option(names = "--time-budget", paramLabel = "S", defaultValue = "90",
+    @Option(names = "--time-budget", paramLabel = "S", defaultValue = "600",
         description = "Training time budget per recurrent model, seconds (default ${DEFAULT-VALUE}).")
     double timeBudgetSec;
+
+    @Option(names = "--pooled-normalization", description = "One min-max over the training parts of all series (as some "
+        + "traffic-matrix papers do) instead of per series; for comparisons only.")
+    boolean pooled;
 
     @Option(names = "--exogenous", description = "Give the recurrent models the mean of the dataset's other series as an input.")
     boolean exogenous;
@@ -41,7 +45,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         int[] hs = dataOptions.horizons(cmd);
         var ms = ModelChoice.parse(cmd, models, timeBudgetSec, exogenous);
         Dataset ds = dataOptions.load();
-        Evaluator.Report r = new Evaluator(hs, dataOptions.thresholdPercentile).evaluate(ds, ms, new ProgressBar(cmd.getErr()));
+        Evaluator.Report r = new Evaluator(hs, dataOptions.thresholdPercentile).pooledNormalization(pooled).evaluate(ds, ms, new ProgressBar(cmd.getErr()));
         PrintWriter out = cmd.getOut();
         if (json) {
             out.println(Tables.json(r.rows()));

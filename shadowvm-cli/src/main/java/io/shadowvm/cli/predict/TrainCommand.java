@@ -30,7 +30,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "KIND", defaultValue = "gru", description = "gru or lstm (default ${DEFAULT-VALUE}).")
     String kind;
 
-    @Option(names = "--time-budget", paramLabel = "S", defaultValue = "90",
+    @Option(names = "--time-budget", paramLabel = "S", defaultValue = "600",
         description = "Training time budget, seconds (default ${DEFAULT-VALUE}).")
     double timeBudgetSec;
 
