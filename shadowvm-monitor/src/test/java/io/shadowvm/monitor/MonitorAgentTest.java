@@ -99,7 +99,7 @@ class MonitorAgentTest {
         }
         for (String line : json.toString().split("\n")) {
             assertThat(line).matches("\\{\"ts\":\\d{13},\"metric\":\"[a-z_]+\",\"src\":\"r1h1\",\"dst\":\"r2h1\","
-                + "\"value\":[0-9.E-]+}");
+                + "\"value\":-?[0-9]+(\\.[0-9]+)?}");
         }
     }
 

@@ -45,10 +45,27 @@ public final class JsonLinesSink {
 
     private void value(double v) {
         sb.append(",\"value\":");
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            sb.append((long) v);
+        if (Math.abs(v) < 1e12) {
+            // fixed point with up to 6 decimals: no exponent, no allocation
+            long micros = Math.round(v * 1e6);
+            if (micros < 0) {
+                sb.append('-');
+                micros = -micros;
+            }
+            sb.append(micros / 1_000_000);
+            long frac = micros % 1_000_000;
+            if (frac != 0) {
+                sb.append('.');
+                int len = sb.length();
+                sb.append(frac + 1_000_000).deleteCharAt(len); // zero-padded to 6 digits
+                int end = sb.length();
+                while (sb.charAt(end - 1) == '0') {
+                    end--;
+                }
+                sb.setLength(end);
+            }
         } else {
-            sb.append(Math.round(v * 1e6) / 1e6);
+            sb.append(v);
         }
         sb.append("}\n");
     }
