@@ -23,11 +23,8 @@ import picocli.CommandLine.Command;
         io.shadowvm.cli.vm.VmCommand.class,
         io.shadowvm.cli.redirect.RedirectCommand.class,
         io.shadowvm.cli.predict.PredictCommand.class,
-        io.shadowvm.cli.sync.SyncCommand.class,
         io.shadowvm.cli.monitor.MonitorCommand.class,
         io.shadowvm.cli.testbed.TestbedCommand.class,
-        io.shadowvm.cli.controller.ControllerCommand.class,
-        io.shadowvm.cli.controller.StatusCommand.class,
     })
 public final class ShadowVm implements Runnable {
     public static final int EXIT_OK = 0;
