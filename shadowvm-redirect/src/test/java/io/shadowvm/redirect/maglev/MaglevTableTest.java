@@ -78,8 +78,8 @@ class MaglevTableTest {
         MaglevTable before = MaglevTable.build(names(5), new double[] {1, 1, 1, 1, 1});
         MaglevTable after = MaglevTable.build(names(5), new double[] {1, 1, 1, 0, 1});
         double movedShare = (double) moved(before, after) / before.size();
-        // the ideal is 20% (only b3's slots); Maglev pays a little extra, modulo hashing would move 80%
-        assertThat(movedShare).isBetween(0.20, 0.30);
+        // the ideal is 20% (only b3's slots); modulo hashing would move 80%
+        assertThat(movedShare).isBetween(0.20, 0.22);
     }
 
     @Test
@@ -87,8 +87,8 @@ class MaglevTableTest {
         MaglevTable before = MaglevTable.build(names(3), new double[] {70, 20, 10});
         MaglevTable after = MaglevTable.build(names(3), new double[] {65, 25, 10});
         double movedShare = (double) moved(before, after) / before.size();
-        // 5% of the traffic has to move; allow Maglev's reshuffle overhead but nothing like a rehash
-        assertThat(movedShare).isBetween(0.05, 0.20);
+        // 5% of the traffic has to move, and little more does
+        assertThat(movedShare).isBetween(0.05, 0.07);
     }
 
     @Test
