@@ -286,21 +286,15 @@ public final class SenderAgent implements Agent {
         if (r.hashes() == null && r.resume().replicaStreamId() == settings.streamId()
             && r.resume().appliedEpoch() <= lastTaken) {
             s.diffBase = r.resume().appliedEpoch();
-            s.mismatch = null;
+            s.sinkHashes = null;
         } else {
             long[] hashes = r.hashes();
             if (hashes == null) {
                 disconnect(s, "sink claims epoch " + r.resume().appliedEpoch() + " of this stream, newest taken is " + lastTaken);
                 return;
             }
-            long[] bits = new long[(shippedHash.length + 63) >>> 6];
-            for (int p = 0; p < shippedHash.length; p++) {
-                if (hashes[p] != shippedHash[p]) {
-                    bits[p >>> 6] |= 1L << (p & 63);
-                }
-            }
-            s.mismatch = bits;
-            s.diffBase = lastTaken;
+            // compared with the page hashes at the next epoch taken: exactly the pages that differ are sent
+            s.sinkHashes = hashes;
         }
         if (r.resume().replicaStreamId() == settings.streamId()) {
             s.ackedEpoch = Math.max(s.ackedEpoch, s.sinkApplied);
@@ -319,7 +313,7 @@ public final class SenderAgent implements Agent {
         s.generation++;
         s.channel = null;
         s.joinEpoch = Long.MAX_VALUE;
-        s.mismatch = null;
+        s.sinkHashes = null;
         if (fatal) {
             s.state = ShadowSession.State.FAILED;
             completeAcks();
@@ -454,7 +448,7 @@ public final class SenderAgent implements Agent {
             int[] list = new int[64];
             int count = 0;
             for (int p = 0; p < pageEpoch.length; p++) {
-                boolean need = pageEpoch[p] > s.diffBase || (s.mismatch != null && (s.mismatch[p >>> 6] & (1L << (p & 63))) != 0);
+                boolean need = s.sinkHashes != null ? s.sinkHashes[p] != shippedHash[p] : pageEpoch[p] > s.diffBase;
                 if (!need) {
                     continue;
                 }
@@ -471,7 +465,7 @@ public final class SenderAgent implements Agent {
             }
             s.state = ShadowSession.State.CATCHING_UP;
             s.catchUpEpoch = epoch;
-            s.mismatch = null;
+            s.sinkHashes = null;
             Job j = new Job(snap, prioritize(snap, list, count), count, s);
             newCatchUps.add(j);
         }

@@ -55,9 +55,10 @@ public final class ShadowSession {
     Channel channel;
     /** The epoch the sink holds (its RESUME), the base its next catch-up epoch declares. */
     long sinkApplied;
-    /** Pages changed after this epoch (plus {@link #mismatch}) are what the shadow lacks. */
+    /** Pages changed after this epoch are what the shadow lacks (when it resumes this stream). */
     long diffBase;
-    long[] mismatch;
+    /** The sink's page hashes (when it holds another stream): pages whose hash differs are what it lacks. */
+    long[] sinkHashes;
     long catchUpEpoch;
     long joinEpoch = Long.MAX_VALUE;
     long ackedEpoch;
