@@ -20,12 +20,14 @@ import io.shadowvm.placement.rebalance.domain.RoleAssignment;
  * rack uplink costs {@code load² / capacity}, in Mbps, which is the capacity times its utilisation squared,
  * so spreading sync load over uplinks pays); shadows are few hops from their primary ({@value #HOP_WEIGHT} per
  * hop); hosts are evenly loaded ({@code (cores‰² + memory‰²) / 200} per host, 10,000 for a full host); and
- * the plan stays close to today's placement ({@value #MOVE_COST} per role moved, roughly the cost of copying a
- * VM's memory in score points).
+ * the plan stays close to today's placement (a moved role costs {@value #MOVE_BASE_COST} plus one per GiB of
+ * memory to copy). The exchange rate: moving a 4 GiB role (cost 14) pays when it evens out about 60‰ of
+ * load between two hosts, or brings a shadow into its primary's pod (2 hops = 20).
  */
 public final class RebalanceConstraintProvider implements ConstraintProvider {
     public static final long HOP_WEIGHT = 10;
-    public static final long MOVE_COST = 200;
+    /** A moved role costs this plus one point per GiB of memory it must copy. */
+    public static final long MOVE_BASE_COST = 10;
 
     @Override
     public Constraint[] defineConstraints(ConstraintFactory factory) {
@@ -122,10 +124,15 @@ public final class RebalanceConstraintProvider implements ConstraintProvider {
             .asConstraint("host load balance");
     }
 
+    /** The cost of moving one role: a fixed part plus the memory to copy, in GiB rounded up. */
+    public static long moveCost(RoleAssignment a) {
+        return MOVE_BASE_COST + (a.memoryDemandMib() + 1023) / 1024;
+    }
+
     Constraint movesFromCurrentPlacement(ConstraintFactory factory) {
         return factory.forEach(RoleAssignment.class)
             .filter(RoleAssignment::isMoved)
-            .penalize(HardSoftLongScore.ofSoft(MOVE_COST))
+            .penalizeLong(HardSoftLongScore.ONE_SOFT, RebalanceConstraintProvider::moveCost)
             .asConstraint("moves from current placement");
     }
 }

@@ -1,9 +1,14 @@
 package io.shadowvm.placement.rebalance.solver;
 
 import ai.timefold.solver.core.api.score.buildin.hardsoftlong.HardSoftLongScore;
+import ai.timefold.solver.core.api.score.analysis.ScoreAnalysis;
+import ai.timefold.solver.core.api.solver.ScoreAnalysisFetchPolicy;
 import ai.timefold.solver.core.api.solver.SolutionManager;
 import ai.timefold.solver.core.api.solver.Solver;
 import ai.timefold.solver.core.api.solver.SolverFactory;
+import ai.timefold.solver.core.config.localsearch.LocalSearchPhaseConfig;
+import ai.timefold.solver.core.config.localsearch.LocalSearchType;
+import ai.timefold.solver.core.config.solver.EnvironmentMode;
 import ai.timefold.solver.core.config.solver.SolverConfig;
 import ai.timefold.solver.core.config.solver.termination.TerminationConfig;
 import io.shadowvm.core.ShadowVmException;
@@ -27,7 +32,7 @@ import java.util.Map;
 
 /**
  * Improves a whole cluster's placement with Timefold Solver (local search from today's placement, within a
- * time or step limit) and returns the best plan found plus the moves that lead to it. Roles move; their
+ * time limit and optionally a step limit; no construction phase: every role already has a host) and returns the best plan found plus the moves that lead to it. Roles move; their
  * number does not change (placing missing shadows is the online placer's job). VMs whose primary host
  * failed are left out until a shadow is promoted.
  */
@@ -56,20 +61,38 @@ public final class Rebalancer {
         }
     }
 
-    /** @param termination when to stop (time or step limits; tests use step limits) */
-    public Rebalancer(TerminationConfig termination, long seed) {
+    /**
+     * @param timeLimit  how long to search (always required: a step limit alone would wait forever for a
+     *                   step when no move is acceptable)
+     * @param stepLimit  also stop after this many local-search steps, or {@code null} (tests use it)
+     */
+    public Rebalancer(Duration timeLimit, Integer stepLimit, long seed) {
+        this(timeLimit, stepLimit, seed, LocalSearchType.HILL_CLIMBING);
+    }
+
+    /**
+     * @param search the local search; the default, hill climbing, takes only moves that pay for themselves, so
+     *               the plan stays short (late acceptance wanders: many more moves for a similar gain)
+     */
+    public Rebalancer(Duration timeLimit, Integer stepLimit, long seed, LocalSearchType search) {
+        TerminationConfig termination = new TerminationConfig().withSpentLimit(timeLimit);
+        if (stepLimit != null) {
+            termination.setStepCountLimit(stepLimit);
+        }
         SolverConfig config = new SolverConfig()
             .withSolutionClass(RebalancePlan.class)
             .withEntityClasses(RoleAssignment.class)
             .withConstraintProviderClass(RebalanceConstraintProvider.class)
             .withRandomSeed(seed)
-            .withTerminationConfig(termination);
+            .withEnvironmentMode(EnvironmentMode.NO_ASSERT)
+            .withTerminationConfig(termination)
+            .withPhases(new LocalSearchPhaseConfig().withLocalSearchType(search));
         this.factory = SolverFactory.create(config);
         this.scorer = SolutionManager.create(factory);
     }
 
     public static Rebalancer withTimeLimit(Duration limit, long seed) {
-        return new Rebalancer(new TerminationConfig().withSpentLimit(limit), seed);
+        return new Rebalancer(limit, null, seed);
     }
 
     /** Today's placement of {@code state} as a plan (every role on its current host). */
@@ -130,6 +153,14 @@ public final class Rebalancer {
             bestScore = score(best);
         }
         return new Result(startScore, bestScore, best, movesOf(best), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The score of each constraint of the plan, by constraint name, in the provider's order. */
+    public Map<String, HardSoftLongScore> scoreByConstraint(RebalancePlan plan) {
+        ScoreAnalysis<HardSoftLongScore> analysis = scorer.analyze(plan, ScoreAnalysisFetchPolicy.FETCH_SHALLOW);
+        Map<String, HardSoftLongScore> byName = new LinkedHashMap<>();
+        analysis.constraintMap().forEach((ref, c) -> byName.put(c.constraintName(), c.score()));
+        return byName;
     }
 
     public static List<Move> movesOf(RebalancePlan plan) {

@@ -134,6 +134,6 @@ class RebalanceConstraintProviderTest {
         RoleAssignment moved = new RoleAssignment(ids++, web, 1, b1, c1);
         verifier.verifyThat(RebalanceConstraintProvider::movesFromCurrentPlacement)
             .given(role(web, 0, a1), moved)
-            .penalizesBy(1);
+            .penalizesBy(RebalanceConstraintProvider.MOVE_BASE_COST + 1); // 1 GiB to copy
     }
 }

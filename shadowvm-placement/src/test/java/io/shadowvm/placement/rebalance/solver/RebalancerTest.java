@@ -2,7 +2,6 @@ package io.shadowvm.placement.rebalance.solver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.timefold.solver.core.config.solver.termination.TerminationConfig;
 import io.shadowvm.core.topology.Topology;
 import io.shadowvm.core.topology.TopologyGenerator;
 import io.shadowvm.core.vm.FailureDomain;
@@ -14,6 +13,7 @@ import io.shadowvm.placement.OnlinePlacer;
 import io.shadowvm.placement.Placement;
 import io.shadowvm.placement.rebalance.domain.RebalancePlan;
 import io.shadowvm.placement.rebalance.domain.RoleAssignment;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class RebalancerTest {
     }
 
     private static Rebalancer steps(int steps) {
-        return new Rebalancer(new TerminationConfig().withStepCountLimit(steps), 3);
+        return new Rebalancer(Duration.ofSeconds(20), steps, 3);
     }
 
     @Test
@@ -62,7 +62,7 @@ class RebalancerTest {
         RebalancePlan after = Rebalancer.planOf(s);
         // applied: the new placement is today's, so it scores the best score minus the move costs
         assertThat(steps(1).score(after).softScore())
-            .isEqualTo(r.bestScore().softScore() + RebalanceConstraintProvider.MOVE_COST * r.moves().size());
+            .isEqualTo(r.bestScore().softScore() + r.moves().size() * (RebalanceConstraintProvider.MOVE_BASE_COST + 16));
         for (Placement p : s.placements()) {
             assertThat(s.rackOf(p.primaryIndex())).isNotEqualTo(s.rackOf(p.shadowIndex(0)));
         }
