@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         io.shadowvm.cli.vm.VmCommand.class,
         io.shadowvm.cli.redirect.RedirectCommand.class,
         io.shadowvm.cli.predict.PredictCommand.class,
+        io.shadowvm.cli.sync.SyncCommand.class,
         io.shadowvm.cli.monitor.MonitorCommand.class,
         io.shadowvm.cli.testbed.TestbedCommand.class,
     })
