@@ -11,8 +11,9 @@ import java.util.function.Predicate;
 /**
  * Reads {@code timestamp,value[,value...]} CSV files with a header line into one {@link Series} per value
  * column. Empty cells are gaps; a column whose header and every cell are empty (a trailing comma) is ignored.
- * Rows may repeat a timestamp or leave gaps: the samples are put on a constant grid (the median positive
- * step), averaging samples that fall in the same slot and interpolating empty slots linearly.
+ * Rows may repeat a timestamp or leave gaps: the samples are put on a constant grid (the median positive step,
+ * snapped to a common sampling interval within 20%), averaging samples that fall in the same slot and interpolating
+ * empty slots linearly.
  * Errors name file, line and column (1-based).
  */
 public final class CsvSeriesLoader {

@@ -7,6 +7,28 @@ final class Resampler {
     private Resampler() {
     }
 
+    /** Sampling intervals that loggers use, in seconds (1 s .. 1 day). */
+    private static final long[] COMMON_STEPS = {1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 300, 600, 900, 1200, 1800, 3600,
+        7200, 10800, 21600, 43200, 86400};
+
+    /**
+     * The grid step: the median positive step, snapped to the nearest common sampling interval when within
+     * 20% of it (duplicated or jittered rows pull the median below the logger's real interval).
+     */
+    static long gridStep(long[] sortedTimes) {
+        long median = medianStep(sortedTimes);
+        long best = median;
+        double bestRatio = Double.POSITIVE_INFINITY;
+        for (long c : COMMON_STEPS) {
+            double r = Math.abs(Math.log((double) median / c));
+            if (r < bestRatio) {
+                bestRatio = r;
+                best = c;
+            }
+        }
+        return median > 0 && Math.abs((double) median / best - 1) <= 0.2 ? best : median;
+    }
+
     /** The median of the positive differences between consecutive sorted times. */
     static long medianStep(long[] sortedTimes) {
         long[] d = new long[sortedTimes.length - 1];
@@ -37,7 +59,7 @@ final class Resampler {
             t[i] = times[order[i]];
             v[i] = values[order[i]];
         }
-        long step = medianStep(t);
+        long step = gridStep(t);
         if (step <= 0) {
             throw new DataFormatException(file + ": column '" + name + "': all " + n + " rows have the same timestamp");
         }
