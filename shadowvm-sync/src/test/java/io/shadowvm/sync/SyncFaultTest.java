@@ -172,4 +172,25 @@ class SyncFaultTest {
             }
         }
     }
+
+    @Test
+    void shouldServeOneSourceAtATimeAndTellTheSecondOneWhy() throws Exception {
+        HeapRegion a = new HeapRegion(8 * 4096);
+        HeapRegion b = new HeapRegion(8 * 4096);
+        try (SyncSink sink = SyncSink.start(new SyncSink.Context().replica(dir.resolve("r.ram")).createSizeBytes(a.sizeBytes()));
+             SyncSource first = SyncSource.start(new SyncSource.Context().region(a).shadows(List.of(sink.localAddress())))) {
+            assertThat(first.awaitShadowsReady(Duration.ofSeconds(20))).isTrue();
+            try (SyncSource second = SyncSource.start(new SyncSource.Context().region(b).reconnectDelayMs(50)
+                    .shadows(List.of(sink.localAddress())))) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (!String.join(" ", second.shadowStatus()).contains("serving another source") && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                assertThat(second.shadowStatus()).singleElement().asString().contains("sink is serving another source");
+            }
+            scribble(a, new Random(2), 10);
+            takeUntilAcked(first, first.takeEpoch(null), null);
+            assertThat(sink.withConsistentReplica(EndToEndTest::bytes)).isEqualTo(bytes(a));
+        }
+    }
 }

@@ -115,4 +115,19 @@ class ReplicaStoreTest {
             assertThat(io.shadowvm.sync.codec.PageHashing.digest(hashes)).isEqualTo(predicted);
         }
     }
+
+    @Test
+    void shouldApplyAndReopenTheSameWayWhenDurable() {
+        Path f = dir.resolve("d.ram");
+        try (ReplicaStore s = ReplicaStore.open(f, 8 * 4096, true)) {
+            s.begin(1, 5);
+            s.stagePage(7, page(9), 0);
+            s.commit(new byte[] {1, 2}, 0);
+        }
+        try (ReplicaStore s = ReplicaStore.open(f, 0, true)) {
+            assertThat(s.appliedEpoch()).isEqualTo(1);
+            assertThat(first(s, 7)).isEqualTo(9);
+            assertThat(s.critical()).containsExactly(1, 2);
+        }
+    }
 }
