@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
         io.shadowvm.cli.sync.SyncCommand.class,
         io.shadowvm.cli.monitor.MonitorCommand.class,
         io.shadowvm.cli.testbed.TestbedCommand.class,
+        io.shadowvm.cli.controller.ControllerCommand.class,
+        io.shadowvm.cli.controller.StatusCommand.class,
     })
 public final class ShadowVm implements Runnable {
     public static final int EXIT_OK = 0;

@@ -1,0 +1,28 @@
+package io.shadowvm.cli.vm;
+
+import io.shadowvm.cli.controller.RestClient;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code shadowvm vm show NAME}. */
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Show one VM as JSON (GET /api/v1/vms/NAME).")
+public final class VmShowCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--controller", defaultValue = RestClient.DEFAULT_URL, description = "Controller URL (default ${DEFAULT-VALUE}).")
+    String controller;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getOut().println(new RestClient(controller).get("/vms/" + name));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
