@@ -37,6 +37,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--compress", paramLabel = "lz4|zstd|none", defaultValue = "lz4", description = "Batch compression (default: ${DEFAULT-VALUE}).")
     String compress;
 
+    @Option(names = "--tracker", paramLabel = "write|hash", defaultValue = "write",
+        description = "Dirty tracking: write (the writer goes through the region API) or hash (scan every page); default: ${DEFAULT-VALUE}.")
+    String tracker;
+
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -52,7 +56,11 @@ public final class BenchCommand implements Callable<Integer> {
             throw new SyncException("region of " + regionMib + " MiB does not fit this JVM's heap ("
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; expected: region <= 60% of -Xmx)");
         }
-        LoopbackBenchmark.Result r = LoopbackBenchmark.run(new LoopbackBenchmark.Config(regionMib, dirtyPercent, p, epochs, epochMs, c, seed));
+        if (!tracker.equals("write") && !tracker.equals("hash")) {
+            throw new SyncException("unknown tracker: '" + tracker + "' (expected: write or hash)");
+        }
+        LoopbackBenchmark.Result r = LoopbackBenchmark.run(
+            new LoopbackBenchmark.Config(regionMib, dirtyPercent, p, epochs, epochMs, c, seed, tracker.equals("hash")));
         if (json) {
             out.println(r.toJson());
         } else {

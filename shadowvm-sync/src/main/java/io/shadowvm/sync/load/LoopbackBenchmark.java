@@ -6,6 +6,8 @@ import io.shadowvm.sync.SyncException;
 import io.shadowvm.sync.SyncSink;
 import io.shadowvm.sync.SyncSource;
 import io.shadowvm.sync.codec.Compression;
+import io.shadowvm.sync.dirty.HashScanTracker;
+import io.shadowvm.sync.dirty.WriteTrackingRegion;
 import io.shadowvm.sync.region.HeapRegion;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -29,7 +31,13 @@ import org.HdrHistogram.Histogram;
 public final class LoopbackBenchmark {
     /** Benchmark settings. */
     public record Config(long regionMiB, double dirtyPercent, WritePattern pattern, int epochs, long epochMs,
-                         Compression compression, long seed) {
+                         Compression compression, long seed, boolean hashScan) {
+        /** With write tracking (the writer goes through the region API). */
+        public Config(long regionMiB, double dirtyPercent, WritePattern pattern, int epochs, long epochMs,
+                      Compression compression, long seed) {
+            this(regionMiB, dirtyPercent, pattern, epochs, epochMs, compression, seed, false);
+        }
+
         public Config {
             if (regionMiB < 1 || regionMiB > 64 * 1024) {
                 throw new SyncException("invalid region size: " + regionMiB + " MiB (expected: 1-65536)");
@@ -53,12 +61,13 @@ public final class LoopbackBenchmark {
         public String toJson() {
             return String.format(Locale.ROOT,
                 "{\"regionMiB\":%d,\"dirtyPercent\":%s,\"pattern\":\"%s\",\"epochs\":%d,\"epochMs\":%d,\"compress\":\"%s\","
+                    + "\"tracker\":\"%s\","
                     + "\"rawDirtyBytes\":%d,\"wireBytes\":%d,\"reduction\":%.2f,\"wireVsRawPercent\":%.2f,"
                     + "\"epochP50Ms\":%.2f,\"epochP99Ms\":%.2f,\"p99OverP50\":%.2f,\"epochsPerSec\":%.2f,"
                     + "\"pauseP50Ms\":%.2f,\"cpuMsPerEpoch\":%.2f}",
                 config.regionMiB(), trim(config.dirtyPercent()), config.pattern().name().toLowerCase(Locale.ROOT),
                 config.epochs(), config.epochMs(), config.compression().name().toLowerCase(Locale.ROOT),
-                rawDirtyBytes, wireBytes, reduction, wireVsRawPercent, epochP50Ms, epochP99Ms,
+                config.hashScan() ? "hash-scan" : "write-tracking", rawDirtyBytes, wireBytes, reduction, wireVsRawPercent, epochP50Ms, epochP99Ms,
                 epochP50Ms == 0 ? 0 : epochP99Ms / epochP50Ms, epochsPerSec, pauseP50Ms, cpuMsPerEpoch);
         }
 
@@ -90,7 +99,7 @@ public final class LoopbackBenchmark {
     }
 
     private static Result run(Config c, Path replica) {
-        HeapRegion region = new HeapRegion(c.regionMiB() << 20);
+        WriteTrackingRegion region = new WriteTrackingRegion(new HeapRegion(c.regionMiB() << 20));
         c.pattern().fill(region, c.seed());
         long dirtyPages = Math.max(1, Math.round(region.pageCount() * c.dirtyPercent() / 100.0));
         SplittableRandom rnd = new SplittableRandom(c.seed() + 1);
@@ -98,6 +107,7 @@ public final class LoopbackBenchmark {
         Histogram latencyUs = new Histogram(3_600_000_000L, 3);
         try (SyncSink sink = SyncSink.start(new SyncSink.Context().replica(replica).createSizeBytes(region.sizeBytes()));
              SyncSource source = SyncSource.start(new SyncSource.Context().region(region).compression(c.compression())
+                 .tracker(c.hashScan() ? new HashScanTracker() : region)
                  .shadows(List.of(sink.localAddress())))) {
             if (!source.awaitShadowsReady(Duration.ofSeconds(30))) {
                 throw new SyncException("sink did not answer within 30 s: " + source.shadowStatus());
