@@ -67,9 +67,7 @@ final class MonitorLoop implements Agent {
             }
             work++;
         }
-        if (work > 0) {
-            recorder.flush();
-        }
+        recorder.flush(); // also what the idle strategy's select handled; a no-op when nothing was written
         return work;
     }
 
@@ -85,7 +83,7 @@ final class MonitorLoop implements Agent {
             if (sampler != null) {
                 waitNs = Math.min(waitNs, sampler.nanosUntilNextWork());
             }
-            long waitMs = Math.min(MAX_BLOCK_MS, waitNs / 1_000_000);
+            long waitMs = Math.min(MAX_BLOCK_MS, Prober.waitMs(waitNs));
             if (waitMs <= 0) {
                 return;
             }

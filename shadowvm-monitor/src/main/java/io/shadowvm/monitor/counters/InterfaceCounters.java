@@ -21,7 +21,7 @@ public final class InterfaceCounters implements AutoCloseable {
 
     private final String name;
     private final FileChannel[] files = new FileChannel[FILES.length];
-    private final ByteBuffer buf = ByteBuffer.allocate(32);
+    private final ByteBuffer buf = ByteBuffer.allocateDirect(32); // direct: the JDK copies heap buffers through a temporary one
     private final long[] values = new long[FILES.length];
 
     public InterfaceCounters(Path sysNet, String name) throws IOException {

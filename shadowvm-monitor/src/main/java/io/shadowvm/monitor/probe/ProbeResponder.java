@@ -14,7 +14,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.Iterator;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -33,6 +33,8 @@ public final class ProbeResponder implements Agent, AutoCloseable {
     private final EpochClock epochClock;
     private final ByteBuffer datagram = ByteBuffer.allocateDirect(ProbeFrame.MAX_LENGTH + 1);
     private final CRC32C crc = new CRC32C();
+    /** Ready-key handler kept in a field: {@code select(Consumer)} then allocates nothing per call. */
+    private final Consumer<SelectionKey> onReady = this::handleReady;
     private final InetSocketAddress tcpAddress;
     private int connections;
     private long answered;
@@ -76,7 +78,7 @@ public final class ProbeResponder implements Agent, AutoCloseable {
         return work -> {
             if (work == 0) {
                 try {
-                    selector.select(maxBlockMs);
+                    selector.select(onReady, maxBlockMs); // handles requests the moment they arrive
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -86,24 +88,24 @@ public final class ProbeResponder implements Agent, AutoCloseable {
 
     @Override
     public int doWork() throws IOException {
-        selector.selectNow();
-        int work = 0;
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            if (!key.isValid()) {
-                continue;
-            }
-            if (key.channel() == server) {
-                work += accept();
-            } else if (key.channel() == udp) {
-                work += answerDatagrams();
-            } else {
-                work += serve(key);
-            }
+        return selector.selectNow(onReady);
+    }
+
+    private void handleReady(SelectionKey key) {
+        if (!key.isValid()) {
+            return;
         }
-        return work;
+        try {
+            if (key.channel() == server) {
+                accept();
+            } else if (key.channel() == udp) {
+                answerDatagrams();
+            } else {
+                serve(key);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private int accept() throws IOException {

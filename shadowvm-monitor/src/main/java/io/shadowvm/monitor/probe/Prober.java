@@ -13,8 +13,8 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.Iterator;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -55,6 +55,8 @@ public final class Prober implements Agent, AutoCloseable {
     private final DatagramChannel udp;
     private final CRC32C crc = new CRC32C();
     private final ByteBuffer udpBuffer = ByteBuffer.allocateDirect(ProbeFrame.MAX_LENGTH + 1);
+    /** Ready-key handler kept in a field: {@code select(Consumer)} then allocates no iterator per call. */
+    private final Consumer<SelectionKey> onReady = this::handleReady;
 
     private final int n;
     private final InetSocketAddress[] address;
@@ -152,30 +154,35 @@ public final class Prober implements Agent, AutoCloseable {
             if (work > 0) {
                 return;
             }
-            long waitMs = Math.min(maxBlockMs, nanosUntilNextWork() / 1_000_000);
             try {
-                if (waitMs > 0) {
-                    selector.select(waitMs);
-                }
+                awaitReadiness(Math.min(maxBlockMs, waitMs(nanosUntilNextWork())));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         };
     }
 
-    /** Blocks until a reply or connect completes, or {@code maxWaitMs} passes (0: do not block). */
+    /**
+     * Milliseconds to block for {@code waitNs}: rounded up, so that a probe due in 0.3 ms is sent up to 1 ms
+     * late rather than spinning the core until then (epoll's timeout has millisecond granularity).
+     */
+    public static long waitMs(long waitNs) {
+        return waitNs <= 0 ? 0 : (waitNs + 999_999) / 1_000_000;
+    }
+
+    /**
+     * Blocks until a reply or connect completes, or {@code maxWaitMs} passes (0: do not block), and handles
+     * what became ready right there, so a reply is timestamped the moment the thread wakes.
+     */
     public void awaitReadiness(long maxWaitMs) throws IOException {
         if (maxWaitMs > 0) {
-            selector.select(maxWaitMs);
+            selector.select(onReady, maxWaitMs);
         }
     }
 
     @Override
     public int doWork() throws IOException {
-        int work = 0;
-        if (selector.selectNow() > 0 || !selector.selectedKeys().isEmpty()) {
-            work += handleReady();
-        }
+        int work = selector.selectNow(onReady);
         long now = nanoClock.nanoTime();
         for (int i = 0; i < MAX_PROBES_PER_CALL && due.peekDeadline() <= now; i++) {
             int p = due.peek();
@@ -191,33 +198,29 @@ public final class Prober implements Agent, AutoCloseable {
         return work;
     }
 
-    private int handleReady() throws IOException {
-        int work = 0;
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-            SelectionKey k = it.next();
-            it.remove();
-            if (!k.isValid()) {
-                continue;
-            }
-            work++;
-            if (k.channel() == udp) {
-                receiveDatagrams();
-                continue;
-            }
-            int p = (Integer) k.attachment();
-            if (k.isConnectable()) {
-                finishConnect(p);
-                continue;
-            }
-            if (k.isWritable()) {
-                flush(p);
-            }
-            if (k.isValid() && k.isReadable()) {
-                readReply(p);
-            }
+    private void handleReady(SelectionKey k) {
+        if (!k.isValid()) {
+            return;
         }
-        return work;
+        if (k.channel() == udp) {
+            try {
+                receiveDatagrams();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return;
+        }
+        int p = (Integer) k.attachment();
+        if (k.isConnectable()) {
+            finishConnect(p);
+            return;
+        }
+        if (k.isWritable()) {
+            flush(p);
+        }
+        if (k.isValid() && k.isReadable()) {
+            readReply(p);
+        }
     }
 
     private void fire(int p, long now) {
