@@ -1,8 +1,6 @@
 package io.shadowvm.controller;
 
 import io.shadowvm.controller.grpc.AgentGateway;
-import io.shadowvm.controller.interim.GreedyRackAwarePlacer;
-import io.shadowvm.controller.interim.SeedRuleWeightPolicy;
 import io.shadowvm.controller.interim.TrendScorer;
 import io.shadowvm.controller.loop.ClusterSnapshot;
 import io.shadowvm.controller.loop.CongestionScorer;
@@ -18,6 +16,8 @@ import io.shadowvm.controller.store.EmbeddedZooKeeper;
 import io.shadowvm.controller.store.LeaderElection;
 import io.shadowvm.controller.store.ZkClusterStore;
 import io.shadowvm.controller.store.ZooKeeperConnection;
+import io.shadowvm.controller.wiring.PlacementManagerPlacer;
+import io.shadowvm.controller.wiring.RedirectionPolicyWeights;
 import io.shadowvm.core.ShadowVmException;
 import io.shadowvm.core.agent.AgentRunner;
 import io.shadowvm.core.agent.IdleStrategy;
@@ -55,9 +55,9 @@ public final class Controller implements AutoCloseable {
         private LoopConfig loop = LoopConfig.defaults();
         private EpochClock clock = EpochClock.SYSTEM;
         private NanoClock nanoClock = NanoClock.SYSTEM;
-        private Function<Topology, Placer> placer = GreedyRackAwarePlacer::new;
+        private Function<Topology, Placer> placer = t -> new PlacementManagerPlacer(t, 1);
         private Function<Topology, CongestionScorer> scorer = t -> new TrendScorer();
-        private Function<Topology, WeightPolicy> policy = t -> new SeedRuleWeightPolicy();
+        private Function<Topology, WeightPolicy> policy = t -> RedirectionPolicyWeights.withDwellMs(5_000);
         private Consumer<Throwable> errors = t -> System.err.println("shadowvm controller: " + t);
 
         public Context topology(Topology t) {

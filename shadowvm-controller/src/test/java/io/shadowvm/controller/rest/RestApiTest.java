@@ -68,7 +68,7 @@ class RestApiTest {
     void aVmThatCannotBePlacedIsRefusedNamingTheVmAndTheReason() throws Exception {
         HttpResponse<String> r = send("POST", "/api/v1/vms", "{\"name\":\"web\"}");
         assertThat(r.statusCode()).isEqualTo(409);
-        assertThat(r.body()).contains("cannot place VM web").contains("0 usable hosts");
+        assertThat(r.body()).contains("web: no live host for the primary");
         assertThat(send("GET", "/api/v1/vms/web", null).statusCode()).isEqualTo(404);
     }
 
