@@ -39,8 +39,19 @@ public final class PageDelta {
         int runStart = 0; // byte offset where the current zero run started
         int w = 0;
         while (w < WORDS) {
-            // zero run: skip equal words
+            // zero run: skip equal words, four at a time while possible
             long x = 0;
+            while (w <= WORDS - 4) {
+                int o = oldOff + (w << 3);
+                int c = curOff + (w << 3);
+                if (((long) LONGS.get(old, o) ^ (long) LONGS.get(cur, c))
+                    != 0 || ((long) LONGS.get(old, o + 8) ^ (long) LONGS.get(cur, c + 8))
+                    != 0 || ((long) LONGS.get(old, o + 16) ^ (long) LONGS.get(cur, c + 16))
+                    != 0 || ((long) LONGS.get(old, o + 24) ^ (long) LONGS.get(cur, c + 24)) != 0) {
+                    break;
+                }
+                w += 4;
+            }
             while (w < WORDS) {
                 x = (long) LONGS.get(old, oldOff + (w << 3)) ^ (long) LONGS.get(cur, curOff + (w << 3));
                 if (x != 0) {
@@ -71,7 +82,13 @@ public final class PageDelta {
             }
             pos = putUleb(out, pos, zeroRun);
             pos = putUleb(out, pos, dataRun);
-            System.arraycopy(cur, curOff + dataStart, out, pos, dataRun);
+            if (dataRun <= 16) {
+                for (int i = 0; i < dataRun; i++) {
+                    out[pos + i] = cur[curOff + dataStart + i];
+                }
+            } else {
+                System.arraycopy(cur, curOff + dataStart, out, pos, dataRun);
+            }
             pos += dataRun;
             runStart = dataEnd;
         }
