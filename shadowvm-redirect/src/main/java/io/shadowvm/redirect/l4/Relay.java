@@ -180,6 +180,9 @@ final class Relay {
                 closeBoth();
             } else if (to.isActive()) {
                 ((DuplexChannel) to).shutdownOutput();
+                // Its output is done: when its input ends too, Netty should just close it. (With half-closure on,
+                // Netty would first shutdown(SHUT_RD) a socket that is already closed and pay for an exception.)
+                to.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
             }
         });
     }

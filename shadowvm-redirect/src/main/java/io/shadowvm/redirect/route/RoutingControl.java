@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -44,6 +45,8 @@ public final class RoutingControl implements AutoCloseable {
     private final EventLoopGroup ioGroup;
     private final Transport transport;
     private final AtomicLong sequence = new AtomicLong();
+    /** Backends with failures not yet cleared by a success: lets I/O threads skip reporting routine successes. */
+    private final AtomicIntegerArray failing;
     private volatile Routing routing;
     private double[] configured; // control thread only (and the constructor)
     private long version;
@@ -63,6 +66,7 @@ public final class RoutingControl implements AutoCloseable {
         }
         this.names = List.copyOf(n);
         this.stats = new BackendStats[backends.size()];
+        this.failing = new AtomicIntegerArray(backends.size());
         for (int i = 0; i < stats.length; i++) {
             stats[i] = new BackendStats();
         }
@@ -164,11 +168,15 @@ public final class RoutingControl implements AutoCloseable {
         return out;
     }
 
+    /** A successful connect; costs the I/O thread one volatile read unless the backend had failures. */
     public void reportSuccess(int backend) {
-        control.execute(() -> detector.onSuccess(backend));
+        if (failing.get(backend) != 0 && failing.compareAndSet(backend, 1, 0)) {
+            control.execute(() -> detector.onSuccess(backend));
+        }
     }
 
     public void reportFailure(int backend) {
+        failing.set(backend, 1);
         control.execute(() -> {
             if (detector.onFailure(backend, clock.nanoTime())) {
                 publish();
