@@ -27,6 +27,7 @@ import java.util.Random;
  */
 public final class RecurrentForecaster implements Forecaster {
     private static final double BCE_WEIGHT = 0.5;
+    private static final Object SEED_LOCK = new Object();
 
     private final RnnConfig config;
 
@@ -108,8 +109,12 @@ public final class RecurrentForecaster implements Forecaster {
         List<float[]> best = null;
         int epochsRun = 0;
         try (Trainer trainer = net.model().newTrainer(tc)) {
-            DjlRuntime.engine().setRandomSeed((int) config.seed());
-            trainer.initialize(net.inputShape(batch));
+            // torch's random generator is process-wide: seed and draw the initial weights under one lock so that
+            // models trained on other threads at the same time cannot interleave their draws
+            synchronized (SEED_LOCK) {
+                DjlRuntime.engine().setRandomSeed((int) config.seed());
+                trainer.initialize(net.inputShape(batch));
+            }
             for (int epoch = 0; epoch < config.maxEpochs(); epoch++) {
                 java.util.Collections.shuffle(train, rnd);
                 int n = Math.min(train.size(), config.samplesPerEpoch());

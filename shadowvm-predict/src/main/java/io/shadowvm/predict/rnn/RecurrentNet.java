@@ -41,7 +41,7 @@ public final class RecurrentNet implements AutoCloseable {
     private final Block block;
 
     public RecurrentNet(RecurrentKind kind, int window, int channels, int hidden, int horizons, long seed) {
-        DjlRuntime.engine().setRandomSeed((int) seed);
+        DjlRuntime.engine();
         this.kind = kind;
         this.window = window;
         this.channels = channels;
