@@ -66,6 +66,71 @@ public final class TableCommand implements Callable<Integer> {
     @Option(names = "--write", paramLabel = "FILE", description = "Replace the generated block in this Markdown file.")
     Path write;
 
+    @Option(names = "--fragment", hidden = true, description = "Print only the dataset blocks (used by --parallel).")
+    boolean fragment;
+
+    private String blocks(CommandLine cmd, String name) {
+        StringBuilder part = new StringBuilder();
+        Dataset ds = Datasets.load(name, dataDir);
+        Evaluator.Report r = block(cmd, part, ds, percentile);
+        if (r.rows().get(0).events() < minEvents) {
+            block(cmd, part, ds, lowPercentile);
+        }
+        return part.toString();
+    }
+
+    /** Runs one child JVM per dataset, at most {@code parallel} at a time, and joins their blocks in order. */
+    private String children(CommandLine cmd) {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> procs = new java.util.ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<String>> outs = new java.util.ArrayList<>();
+        StringBuilder all = new StringBuilder();
+        try {
+            int next = 0;
+            int joined = 0;
+            while (joined < datasets.size()) {
+                while (next < datasets.size() && next - joined < parallel) {
+                    List<String> args = new java.util.ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"),
+                        io.shadowvm.cli.ShadowVm.class.getName(), "predict", "table", "--fragment", "--parallel", "1",
+                        "--datasets", datasets.get(next), "--models", models,
+                        "--threshold-percentile", String.valueOf(percentile), "--low-percentile", String.valueOf(lowPercentile),
+                        "--min-events", String.valueOf(minEvents), "--time-budget", String.valueOf(timeBudgetSec)));
+                    if (dataDir != null) {
+                        args.add("--data-dir");
+                        args.add(dataDir.toString());
+                    }
+                    Process p = new ProcessBuilder(args).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    procs.add(p);
+                    outs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }));
+                    next++;
+                }
+                String text = outs.get(joined).join();
+                int code = procs.get(joined).waitFor();
+                if (code != 0) {
+                    throw new PredictException("table for " + datasets.get(joined) + " failed (exit " + code + ")");
+                }
+                all.append(text);
+                joined++;
+            }
+        } catch (IOException e) {
+            throw new PredictException("cannot start a child JVM: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PredictException("interrupted");
+        } finally {
+            for (Process p : procs) {
+                p.destroy();
+            }
+        }
+        return all.toString();
+    }
+
     private Evaluator.Report block(CommandLine cmd, StringBuilder md, Dataset ds, double pct) {
         int[] hs = {1, 3, 6, 12};
         String name = ds.name();
@@ -111,34 +176,18 @@ public final class TableCommand implements Callable<Integer> {
         if (parallel < 1 || parallel > 64) {
             throw new CommandLine.ParameterException(cmd, "--parallel: " + parallel + " (expected: 1..64)");
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
-        List<java.util.concurrent.Future<String>> parts = new java.util.ArrayList<>();
-        for (String name : datasets) {
-            parts.add(pool.submit(() -> {
-                StringBuilder part = new StringBuilder();
-                Dataset ds = Datasets.load(name, dataDir);
-                Evaluator.Report r = block(cmd, part, ds, percentile);
-                if (r.rows().get(0).events() < minEvents) {
-                    block(cmd, part, ds, lowPercentile);
-                }
-                return part.toString();
-            }));
+        if (parallel > 1 && datasets.size() > 1) {
+            // PyTorch allows one gradient collector per process, so datasets run in child processes
+            md.append(children(cmd));
+        } else {
+            for (String name : datasets) {
+                md.append(blocks(cmd, name));
+            }
         }
-        pool.shutdown();
-        try {
-            for (java.util.concurrent.Future<String> f : parts) {
-                md.append(f.get());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PredictException("interrupted");
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+        if (fragment) {
+            cmd.getOut().print(md.substring(md.indexOf("\n", md.indexOf("Generated by")) + 1));
+            cmd.getOut().flush();
+            return 0;
         }
         md.append(END).append('\n');
         if (write == null) {
