@@ -9,7 +9,7 @@ import ai.timefold.solver.core.api.score.buildin.hardsoftlong.HardSoftLongScore;
 import java.util.List;
 
 /** A whole cluster's placement as a Timefold planning solution: live hosts, VMs, and one assignment per role. */
-@PlanningSolution
+@PlanningSolution(solutionCloner = RebalancePlanCloner.class)
 public class RebalancePlan {
     @ProblemFactCollectionProperty
     private List<RackFact> racks;

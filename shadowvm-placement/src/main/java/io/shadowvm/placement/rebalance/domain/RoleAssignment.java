@@ -32,6 +32,17 @@ public class RoleAssignment {
         this.host = host;
     }
 
+    /** A copy with the same id, VM, role and hosts (for {@link RebalancePlanCloner}). */
+    public RoleAssignment copy() {
+        RoleAssignment c = new RoleAssignment();
+        c.id = id;
+        c.vm = vm;
+        c.role = role;
+        c.currentHost = currentHost;
+        c.host = host;
+        return c;
+    }
+
     public Long getId() {
         return id;
     }

@@ -7,6 +7,9 @@ import ai.timefold.solver.core.api.solver.SolutionManager;
 import ai.timefold.solver.core.api.solver.Solver;
 import ai.timefold.solver.core.api.solver.SolverFactory;
 import ai.timefold.solver.core.config.localsearch.LocalSearchPhaseConfig;
+import ai.timefold.solver.core.config.localsearch.decider.acceptor.AcceptorType;
+import ai.timefold.solver.core.config.localsearch.decider.acceptor.LocalSearchAcceptorConfig;
+import ai.timefold.solver.core.config.localsearch.decider.forager.LocalSearchForagerConfig;
 import ai.timefold.solver.core.config.localsearch.LocalSearchType;
 import ai.timefold.solver.core.config.solver.EnvironmentMode;
 import ai.timefold.solver.core.config.solver.SolverConfig;
@@ -37,6 +40,7 @@ import java.util.Map;
  * failed are left out until a shadow is promoted.
  */
 public final class Rebalancer {
+    static final int HILL_CLIMBING_CANDIDATES = 8;
     private final SolverFactory<RebalancePlan> factory;
     private final SolutionManager<RebalancePlan, HardSoftLongScore> scorer;
 
@@ -86,9 +90,23 @@ public final class Rebalancer {
             .withRandomSeed(seed)
             .withEnvironmentMode(EnvironmentMode.NO_ASSERT)
             .withTerminationConfig(termination)
-            .withPhases(new LocalSearchPhaseConfig().withLocalSearchType(search));
+            .withPhases(phase(search));
         this.factory = SolverFactory.create(config);
         this.scorer = SolutionManager.create(factory);
+    }
+
+    /**
+     * Hill climbing takes the best of {@value #HILL_CLIMBING_CANDIDATES} non-worsening moves per step: Timefold
+     * clones the solution at every new best, which costs O(roles), so a step should weigh many cheap move
+     * evaluations rather than one.
+     */
+    private static LocalSearchPhaseConfig phase(LocalSearchType search) {
+        if (search != LocalSearchType.HILL_CLIMBING) {
+            return new LocalSearchPhaseConfig().withLocalSearchType(search);
+        }
+        return new LocalSearchPhaseConfig()
+            .withAcceptorConfig(new LocalSearchAcceptorConfig().withAcceptorTypeList(List.of(AcceptorType.HILL_CLIMBING)))
+            .withForagerConfig(new LocalSearchForagerConfig().withAcceptedCountLimit(HILL_CLIMBING_CANDIDATES));
     }
 
     public static Rebalancer withTimeLimit(Duration limit, long seed) {
