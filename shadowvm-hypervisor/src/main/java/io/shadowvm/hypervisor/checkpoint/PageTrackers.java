@@ -14,7 +14,7 @@ public final class PageTrackers {
     public static PageTracker create(DirtyTracking mode, GuestRam ram, long pid, Path scratchDir, String name) {
         return switch (mode) {
             case SOFT_DIRTY -> new SoftDirtyTracker(ram, pid);
-            case HASH_SCAN -> new HashScanTracker(ram);
+            case HASH_SCAN -> new HashScanTracker(ram, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
             case COPY_DIFF -> new CopyDiffTracker(ram, scratchDir, name);
         };
     }

@@ -66,23 +66,36 @@ public final class QemuCheckpointer implements AutoCloseable {
         }
     }
 
-    /** Starts holding the guest's network output (needs {@code outputCommit} in the VM's config). */
+    /**
+     * Starts holding the guest's network output (needs {@code outputCommit} in the VM's config). Output commit uses
+     * two QEMU {@code filter-buffer}s in a chain: {@code fbc} collects what the guest sends during an epoch; in the
+     * epoch's pause its content is moved into {@code fbh} (flushing a filter passes its packets to the next filter);
+     * after {@code cont} and the shadow's ack, {@code fbh} is flushed to the network. Packets of the next epoch stay in
+     * {@code fbc}, so nothing leaves before the epoch that produced it is acknowledged.
+     */
     public void holdOutput() {
         if (!vm.config().outputCommit()) {
             throw new HypervisorException("VM " + vm.config().name() + " was started without outputCommit; no filter-buffer to hold output");
         }
-        setBuffer("on");
+        setBuffer("fbh", "on");
+        setBuffer("fbc", "on");
         outputHeld = true;
     }
 
-    /** Releases everything the guest sent so far and keeps holding what follows. */
+    /** Releases everything held for acknowledged epochs (not the running epoch's output). */
     public void releaseOutput() {
-        setBuffer("off");
-        setBuffer("on");
+        setBuffer("fbh", "off");
+        setBuffer("fbh", "on");
     }
 
-    private void setBuffer(String status) {
-        vm.qmp().execute("qom-set", QmpClient.args().put("path", "fb0").put("property", "status").put("value", status), T);
+    /** In the pause: the epoch's output moves from the collecting buffer to the holding one. */
+    private void sealEpochOutput() {
+        setBuffer("fbc", "off");
+        setBuffer("fbc", "on");
+    }
+
+    private void setBuffer(String id, String status) {
+        vm.qmp().execute("qom-set", QmpClient.args().put("path", id).put("property", "status").put("value", status), T);
     }
 
     /**
@@ -111,6 +124,9 @@ public final class QemuCheckpointer implements AutoCloseable {
             frameLen = frame.encode(epoch, lastBlob, tracker.pageSource(), dirty);
         }
         tracker.rearmInPause();
+        if (outputHeld) {
+            sealEpochOutput();
+        }
         long t3 = clock.nanoTime();
         long shipUs = 0;
         lastAck = null;
@@ -119,14 +135,14 @@ public final class QemuCheckpointer implements AutoCloseable {
                 throw new HypervisorException("output commit needs a tracker that copies in the pause (SOFT_DIRTY or HASH_SCAN)");
             }
             lastAck = link.ship(frame.buffer(), frameLen);
-            if (lastAck.acked() && outputHeld) {
-                releaseOutput();
-            }
             shipUs = (clock.nanoTime() - t3) / 1000;
         }
         long t4 = clock.nanoTime();
         vm.resume();
         long t5 = clock.nanoTime();
+        if (lastAck != null && lastAck.acked() && outputHeld) {
+            releaseOutput();
+        }
         if (deferred) {
             n = tracker.collectAfterResume(dirty);
             frameLen = frame.encode(epoch, lastBlob, tracker.pageSource(), dirty);
@@ -200,6 +216,14 @@ public final class QemuCheckpointer implements AutoCloseable {
     /** The last encoded frame (valid until the next checkpoint). */
     public EpochFrame frame() {
         return frame;
+    }
+
+    /**
+     * Saves the device state of the paused guest (for baselines that copy RAM themselves) and returns its size in
+     * bytes; the guest must be paused.
+     */
+    public int saveDeviceState() {
+        return captureDeviceState();
     }
 
     /** Runs {@code migrate} to our Unix socket and reads QEMU's device-state stream into {@link #devBuf}. */

@@ -45,8 +45,10 @@ public final class QemuCommandLine {
                 "-netdev", "user,id=n0" + (c.hostPort() > 0 ? ",hostfwd=tcp:127.0.0.1:" + c.hostPort() + "-:80" : ""),
                 "-device", "virtio-net-pci,netdev=n0,romfile=,mac=" + MAC));
         if (c.outputCommit()) {
-            // queue=rx holds guest -> outside packets; the buffer is released with qom-set status off/on
-            a.addAll(List.of("-object", "filter-buffer,id=fb0,netdev=n0,queue=rx,interval=1000000000,status=off"));
+            // Two buffers on guest -> outside packets (queue=rx; rx filters see packets in reverse declaration order):
+            // fbc collects the running epoch's output, fbh holds output of checkpointed epochs until their ack.
+            a.addAll(List.of("-object", "filter-buffer,id=fbh,netdev=n0,queue=rx,interval=1000000000,status=off",
+                    "-object", "filter-buffer,id=fbc,netdev=n0,queue=rx,interval=1000000000,status=off"));
         }
         a.addAll(List.of("-qmp", "unix:" + qmpSocket + ",server=on,wait=off", "-no-reboot"));
         if (incoming) {

@@ -33,7 +33,7 @@ class QemuCommandLineTest {
         QemuConfig p = QemuConfig.of("vm1", 128, Path.of("/run/a"), image, 0);
         assertThat(String.join(" ", QemuCommandLine.build(p, Path.of("r"), Path.of("q"), Path.of("s"), Accel.TCG, false))).doesNotContain("filter-buffer");
         assertThat(String.join(" ", QemuCommandLine.build(p.withOutputCommit(true), Path.of("r"), Path.of("q"), Path.of("s"), Accel.TCG, false)))
-                .contains("filter-buffer,id=fb0,netdev=n0,queue=rx");
+                .contains("filter-buffer,id=fbh,netdev=n0,queue=rx").contains("filter-buffer,id=fbc,netdev=n0,queue=rx");
     }
 
     @Test
