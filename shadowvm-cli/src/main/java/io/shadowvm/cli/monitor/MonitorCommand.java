@@ -21,12 +21,13 @@ import picocli.CommandLine.Option;
  * {@code --duration-ms}. With {@code --switch} it runs in a ToR/spine namespace and reports every interface.
  */
 @Command(name = "monitor", mixinStandardHelpOptions = true,
-    description = "Run a Network Monitoring Agent: probe peers, sample interface counters, stream samples.")
+    description = "Run a Network Monitoring Agent: probe peers, sample interface counters, stream samples.",
+    subcommands = BandwidthCommand.class)
 public final class MonitorCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--topology", required = true, paramLabel = "FILE", description = "topology YAML")
+    @Option(names = "--topology", paramLabel = "FILE", description = "topology YAML (required to run an agent)")
     Path topology;
 
     @Option(names = "--host", paramLabel = "NAME", description = "the host this agent runs on")

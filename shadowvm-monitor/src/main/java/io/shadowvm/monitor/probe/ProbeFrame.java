@@ -31,6 +31,11 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * A responder echoes the frame with type {@code ECHO_REPLY}, the receive time filled in and a new CRC.
+ *
+ * <p>Bandwidth estimate (on demand, TCP only): a {@code BULK_START} frame (header only) whose sequence field
+ * is the number of bytes that follow ({@code 1..}{@value #MAX_BULK_BYTES}); the responder discards them and
+ * answers {@code BULK_DONE} (header only) with the byte count in the sequence field and, in the receive-time
+ * field, the microseconds from the {@code BULK_START} to the last byte.
  * The prober computes RTT from its own send time carried in the reply, so it keeps no per-probe state but
  * the expected sequence. The CRC covers the header only: padding exists to make the probe as large as a
  * configured payload (bandwidth-delay effects), not to carry data.
@@ -40,6 +45,10 @@ public final class ProbeFrame {
     public static final byte VERSION = 1;
     public static final byte ECHO_REQUEST = 1;
     public static final byte ECHO_REPLY = 2;
+    public static final byte BULK_START = 3;
+    public static final byte BULK_DONE = 4;
+    /** The largest timed transfer a responder accepts. */
+    public static final long MAX_BULK_BYTES = 1L << 30;
     public static final int HEADER_LENGTH = 44;
     /** Largest frame: a UDP datagram's payload limit. */
     public static final int MAX_LENGTH = 65_507;
@@ -79,6 +88,25 @@ public final class ProbeFrame {
         buf.putLong(at + OFF_SEND_NS, sendNs);
         buf.putLong(at + OFF_RECV_US, 0);
         buf.putInt(at + OFF_CRC, crc(buf, at, crc));
+    }
+
+    /** Writes a header-only frame of {@code type} (bulk start/done) with {@code seq} and {@code timeField}. */
+    public static void writeControl(ByteBuffer buf, int at, byte type, long seq, long timeField, CRC32C crc) {
+        buf.putInt(at + OFF_MAGIC, MAGIC);
+        buf.put(at + OFF_VERSION, VERSION);
+        buf.put(at + OFF_TYPE, type);
+        buf.putShort(at + 6, (short) 0);
+        buf.putInt(at + OFF_LENGTH, HEADER_LENGTH);
+        buf.putInt(at + OFF_PEER, 0);
+        buf.putLong(at + OFF_SEQ, seq);
+        buf.putLong(at + OFF_SEND_NS, 0);
+        buf.putLong(at + OFF_RECV_US, timeField);
+        buf.putInt(at + OFF_CRC, crc(buf, at, crc));
+    }
+
+    /** The type byte of the frame at {@code at} (unvalidated). */
+    public static byte type(ByteBuffer buf, int at) {
+        return buf.get(at + OFF_TYPE);
     }
 
     /** Turns the request at {@code at} into a reply in place. */

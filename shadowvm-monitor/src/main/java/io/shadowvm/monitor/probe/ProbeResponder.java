@@ -32,6 +32,7 @@ public final class ProbeResponder implements Agent, AutoCloseable {
     private final DatagramChannel udp;
     private final EpochClock epochClock;
     private final ByteBuffer datagram = ByteBuffer.allocateDirect(ProbeFrame.MAX_LENGTH + 1);
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(256 * 1024);
     private final CRC32C crc = new CRC32C();
     /** Ready-key handler kept in a field: {@code select(Consumer)} then allocates nothing per call. */
     private final Consumer<SelectionKey> onReady = this::handleReady;
@@ -160,6 +161,10 @@ public final class ProbeResponder implements Agent, AutoCloseable {
                 }
                 key.interestOps(SelectionKey.OP_READ);
             }
+            if (c.discardRemaining > 0) {
+                discard(key, c, ch);
+                return 1;
+            }
             if (c.in.hasRemaining() && ch.read(c.in) < 0) {
                 closeConnection(key);
                 return 1;
@@ -174,13 +179,33 @@ public final class ProbeResponder implements Agent, AutoCloseable {
 
     private void processFrames(SelectionKey key, Connection c, SocketChannel ch) throws IOException {
         c.in.flip();
-        while (c.in.remaining() >= ProbeFrame.HEADER_LENGTH) {
+        while (c.discardRemaining == 0 && c.in.remaining() >= ProbeFrame.HEADER_LENGTH) {
             int at = c.in.position();
-            int length = ProbeFrame.validate(c.in, at, ProbeFrame.ECHO_REQUEST, crc);
+            byte type = ProbeFrame.type(c.in, at);
+            int length = ProbeFrame.validate(c.in, at, type == ProbeFrame.BULK_START ? ProbeFrame.BULK_START
+                : ProbeFrame.ECHO_REQUEST, crc);
             if (length < 0) {
                 corrupt++;
                 closeConnection(key);
                 return;
+            }
+            if (type == ProbeFrame.BULK_START) {
+                long bytes = ProbeFrame.sequence(c.in, at);
+                if (length != ProbeFrame.HEADER_LENGTH || bytes < 1 || bytes > ProbeFrame.MAX_BULK_BYTES) {
+                    corrupt++;
+                    closeConnection(key);
+                    return;
+                }
+                c.in.position(at + length);
+                c.discardRemaining = bytes;
+                c.discardTotal = bytes;
+                c.discardStartNs = System.nanoTime();
+                int buffered = (int) Math.min(c.in.remaining(), bytes);
+                c.in.position(c.in.position() + buffered);
+                if (discarded(key, c, ch, buffered) || c.out.hasRemaining()) {
+                    break;
+                }
+                continue;
             }
             if (c.in.remaining() < length) {
                 if (length > c.in.capacity()) {
@@ -207,6 +232,40 @@ public final class ProbeResponder implements Agent, AutoCloseable {
             }
         }
         c.in.compact();
+    }
+
+    /** Accounts {@code n} discarded bulk bytes; answers when the transfer is complete. True if still discarding. */
+    private boolean discarded(SelectionKey key, Connection c, SocketChannel ch, long n) throws IOException {
+        c.discardRemaining -= n;
+        if (c.discardRemaining > 0) {
+            return true;
+        }
+        long elapsedUs = (System.nanoTime() - c.discardStartNs) / 1_000;
+        c.out.clear();
+        ProbeFrame.writeControl(c.out, 0, ProbeFrame.BULK_DONE, c.discardTotal, elapsedUs, crc);
+        c.out.limit(ProbeFrame.HEADER_LENGTH).position(0);
+        ch.write(c.out);
+        if (c.out.hasRemaining()) {
+            key.interestOps(SelectionKey.OP_WRITE);
+        }
+        return false;
+    }
+
+    /** Bulk bytes go straight into a scratch buffer, not the frame buffer. */
+    private void discard(SelectionKey key, Connection c, SocketChannel ch) throws IOException {
+        for (int i = 0; i < 16 && c.discardRemaining > 0; i++) {
+            scratch.clear();
+            scratch.limit((int) Math.min(scratch.capacity(), c.discardRemaining));
+            int n = ch.read(scratch);
+            if (n < 0) {
+                closeConnection(key);
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            discarded(key, c, ch, n);
+        }
     }
 
     private void closeConnection(SelectionKey key) {
@@ -244,6 +303,9 @@ public final class ProbeResponder implements Agent, AutoCloseable {
     /** Per-connection buffers; grown (cold path) up to the frame length a peer uses. */
     private static final class Connection {
         ByteBuffer in = ByteBuffer.allocateDirect(256);
+        long discardRemaining;
+        long discardTotal;
+        long discardStartNs;
         ByteBuffer out = ByteBuffer.allocateDirect(256).flip();
 
         void grow(int length) {
