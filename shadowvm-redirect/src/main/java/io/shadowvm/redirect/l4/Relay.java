@@ -197,6 +197,12 @@ final class Relay {
         }
         if (inboundSide) {
             closed = true;
+            if (early != null) { // the client left before the backend answered the connect
+                for (Object m : early) {
+                    ReferenceCountUtil.release(m);
+                }
+                early = null;
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package io.shadowvm.redirect.policy;
 
+import io.shadowvm.core.vm.ShadowMode;
+import io.shadowvm.core.vm.ShadowPolicy;
 import io.shadowvm.redirect.RedirectException;
 
 /**
@@ -39,6 +41,16 @@ public record ShadowStatus(
         }
         nonNegative(name, "rttMs", rttMs);
         PolicyConfig.unit(name + " lossRate", lossRate);
+    }
+
+    /**
+     * A shadow of a VM with this shadow policy: serving when the policy's mode is SERVING, held to the policy's
+     * staleness bound.
+     */
+    public static ShadowStatus of(ShadowPolicy policy, String name, boolean alive, double capacity, double pathScore,
+                                  double replicationLagMs, double rttMs, double lossRate) {
+        return new ShadowStatus(name, policy.mode() == ShadowMode.SERVING, alive, capacity, pathScore,
+            replicationLagMs, policy.stalenessMs(), rttMs, lossRate);
     }
 
     /** A healthy serving shadow with the given capacity: idle path, no lag, zero RTT, no loss, 1 s bound. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.shadowvm.core.time.ManualClock;
+import io.shadowvm.core.vm.ShadowPolicy;
 import io.shadowvm.redirect.RedirectException;
 import java.util.ArrayList;
 import java.util.List;
@@ -218,6 +219,18 @@ class RedirectionPolicyTest {
             assertThat(sum).isCloseTo(1.0, within(1e-9));
             clock.advanceMillis(rnd.nextInt(2000));
         }
+    }
+
+    @Test
+    void aVmsShadowPolicyDecidesServingAndTheStalenessBound() {
+        ShadowPolicy serving = io.shadowvm.core.vm.ShadowPolicy.of(1, io.shadowvm.core.vm.ShadowMode.SERVING);
+        ShadowPolicy standby = io.shadowvm.core.vm.ShadowPolicy.of(1, io.shadowvm.core.vm.ShadowMode.STANDBY);
+        RedirectionPolicy p = new RedirectionPolicy(UNSMOOTHED);
+        ShadowStatus fresh = ShadowStatus.of(serving, "s", true, 10, 0, 0, 0, 0);
+        assertThat(fresh.stalenessBoundMs()).isEqualTo(serving.stalenessMs());
+        assertThat(p.healthFactor(fresh)).isEqualTo(1.0);
+        assertThat(p.healthFactor(ShadowStatus.of(serving, "s", true, 10, 0, serving.stalenessMs(), 0, 0))).isZero();
+        assertThat(p.healthFactor(ShadowStatus.of(standby, "s", true, 10, 0, 0, 0, 0))).isZero();
     }
 
     @Test
