@@ -62,7 +62,7 @@ public final class ClusterState {
         int primary;
         int[] shadows;
         int[] syncFromRack;
-        final String partialReason;
+        String partialReason;
 
         Entry(VmSpec vm, int primary, int[] shadows, int[] syncFromRack, String partialReason) {
             this.vm = vm;
@@ -384,6 +384,89 @@ public final class ClusterState {
         rackFreeMemoryMib[r] -= freeMemoryMib[h];
         recomputeRack(r);
         return new HostRemoval(hostName, lost);
+    }
+
+    /**
+     * Makes shadow {@code shadowHost} of a VM that lost its primary the new primary: its reservation grows to
+     * a primary's (vCPUs, memory, {@code networkMbps} on the NIC) and the remaining shadows' sync streams now
+     * come from its rack. Refuses (state unchanged) when the VM still has a primary, the host holds no shadow
+     * of it, or the host cannot take a primary's reservation — the controller then tries another shadow.
+     */
+    public Placement promote(String vmName, String shadowHost) {
+        Entry e = vms.get(vmName);
+        if (e == null) {
+            throw new ShadowVmException(vmName + ": not placed (" + vms.size() + " VMs are)");
+        }
+        if (e.primary >= 0) {
+            throw new ShadowVmException(vmName + ": its primary on " + topology.host(e.primary).name()
+                + " is in service (expected: a VM that lost its primary)");
+        }
+        int h = topology.host(shadowHost).index();
+        int at = indexOf(e.shadows, h);
+        if (at < 0) {
+            throw new ShadowVmException(vmName + ": no shadow on " + shadowHost + " (shadows: " + hostNames(e.shadows) + ")");
+        }
+        VmSpec vm = e.vm;
+        double sync = syncMbps(vm);
+        int extraCores = vm.vcpus() - vm.shadowVcpus();
+        double extraNic = vm.networkMbps() - sync;
+        if (freeCores[h] < extraCores || freeNicMbps[h] < extraNic) {
+            throw new PlacementInfeasibleException(vmName, freeCores[h] < extraCores ? PlacementConstraint.CORES
+                : PlacementConstraint.NIC_BANDWIDTH, 0, vmName + ": shadow on " + shadowHost + " cannot become the primary: "
+                + "it needs " + extraCores + " more cores and " + Units.mbps(Math.max(0, extraNic)) + " more NIC bandwidth "
+                + "(free: " + freeCores[h] + " cores, " + Units.mbps(freeNicMbps[h]) + ")");
+        }
+        release(h, vm.shadowVcpus(), vm.memoryMib(), sync);
+        reserve(h, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
+        e.primary = h;
+        e.shadows = removeAt(e.shadows, at);
+        e.syncFromRack = removeAt(e.syncFromRack, at);
+        for (int i = 0; i < e.shadows.length; i++) {
+            e.syncFromRack[i] = hostRack[h];
+            addUplinkSync(hostRack[h], hostRack[e.shadows[i]], sync);
+        }
+        return toPlacement(e);
+    }
+
+    /**
+     * Adds shadows to a placed VM that has a primary (see {@code OnlinePlacer.restoreShadows}), with the same
+     * checks as {@link #place}.
+     *
+     * @param partialReason why the VM still has fewer shadows than its policy asks, or {@code null}
+     */
+    public Placement addShadows(String vmName, int[] hosts, String partialReason) {
+        Entry e = vms.get(vmName);
+        if (e == null) {
+            throw new ShadowVmException(vmName + ": not placed (" + vms.size() + " VMs are)");
+        }
+        VmSpec vm = e.vm;
+        if (e.primary < 0) {
+            throw new ShadowVmException(vmName + ": has no primary (promote a shadow first)");
+        }
+        if (e.shadows.length + hosts.length > vm.policy().shadows()) {
+            throw new ShadowVmException(vmName + ": " + (e.shadows.length + hosts.length) + " shadows (expected: at most "
+                + vm.policy().shadows() + ")");
+        }
+        double sync = syncMbps(vm);
+        int[] all = Arrays.copyOf(e.shadows, e.shadows.length + hosts.length);
+        System.arraycopy(hosts, 0, all, e.shadows.length, hosts.length);
+        for (int i = e.shadows.length; i < all.length; i++) {
+            checkFits(vm, all[i], vm.shadowVcpus(), vm.memoryMib(), sync, "shadow " + (i + 1));
+            checkSeparated(vm, e.primary, all[i]);
+            for (int j = 0; j < i; j++) {
+                checkSeparated(vm, all[j], all[i]);
+            }
+        }
+        int[] from = Arrays.copyOf(e.syncFromRack, all.length);
+        for (int i = e.shadows.length; i < all.length; i++) {
+            reserve(all[i], vm.shadowVcpus(), vm.memoryMib(), sync);
+            from[i] = hostRack[e.primary];
+            addUplinkSync(from[i], hostRack[all[i]], sync);
+        }
+        e.shadows = all;
+        e.syncFromRack = from;
+        e.partialReason = all.length < vm.policy().shadows() ? partialReason : null;
+        return toPlacement(e);
     }
 
     // ---- internals ---------------------------------------------------------------------------------

@@ -132,6 +132,43 @@ public final class OnlinePlacer {
         throw why;
     }
 
+    /**
+     * Places the shadows a VM is missing (after a host failure took some, or a partial placement) with the same
+     * filters and weights, keeping its primary and its remaining shadows where they are. Places as many as fit;
+     * when fewer than missing, the placement's {@link Placement#partialReason()} says why.
+     *
+     * @throws ShadowVmException when the VM is not placed or has no primary (promote a shadow first)
+     */
+    public Placement restoreShadows(String vmName) {
+        Placement p = state.placement(vmName);
+        if (p == null) {
+            throw new ShadowVmException(vmName + ": not placed");
+        }
+        if (p.primaryIndex() < 0) {
+            throw new ShadowVmException(vmName + ": has no primary (promote a shadow first)");
+        }
+        VmSpec vm = p.vm();
+        int have = p.shadows().size();
+        int missing = vm.policy().shadows() - have;
+        if (missing <= 0) {
+            return p;
+        }
+        stamp++;
+        boolean avoidPod = vm.policy().avoids(FailureDomain.POD);
+        boolean avoidPower = vm.policy().avoids(FailureDomain.POWER);
+        exclude(p.primaryIndex(), avoidPod, avoidPower);
+        int[] all = Arrays.copyOf(p.shadowIndexes(), vm.policy().shadows());
+        for (int i = 0; i < have; i++) {
+            exclude(all[i], avoidPod, avoidPower);
+        }
+        int[] added = new int[missing];
+        int placed = fillShadows(vm, p.primaryIndex(), added, racks == 0 ? 0 : random.nextInt(racks));
+        System.arraycopy(added, 0, all, have, placed);
+        String reason = placed == missing ? null
+            : Diagnosis.of(state, vm, have + placed + 1, p.primaryIndex(), all, have + placed).getMessage();
+        return state.addShadows(vmName, Arrays.copyOf(added, placed), reason);
+    }
+
     /** Places VMs in order; stops at (and throws) the first infeasible one. */
     public List<Placement> placeAll(List<VmSpec> vms) {
         return vms.stream().map(this::place).toList();
@@ -204,9 +241,14 @@ public final class OnlinePlacer {
     /** Chooses up to N shadows for a primary on {@code primary}; returns how many fit. */
     private int chooseShadows(VmSpec vm, int primary, int[] out, int start) {
         stamp++;
+        exclude(primary, vm.policy().avoids(FailureDomain.POD), vm.policy().avoids(FailureDomain.POWER));
+        return fillShadows(vm, primary, out, start);
+    }
+
+    /** Fills {@code out} with shadows outside the domains already excluded under the current stamp. */
+    private int fillShadows(VmSpec vm, int primary, int[] out, int start) {
         boolean avoidPod = vm.policy().avoids(FailureDomain.POD);
         boolean avoidPower = vm.policy().avoids(FailureDomain.POWER);
-        exclude(primary, avoidPod, avoidPower);
         int cores = vm.shadowVcpus();
         long mem = vm.memoryMib();
         double sync = state.syncMbps(vm);

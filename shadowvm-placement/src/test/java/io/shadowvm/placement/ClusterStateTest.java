@@ -130,4 +130,53 @@ class ClusterStateTest {
         assertThatThrownBy(() -> state.place(vm("a", 2), 0, new int[] {2}, null))
             .hasMessage("a: 1 shadows but the policy asks for 2 and does not allow partial placement");
     }
+
+    @Test
+    void shouldPromoteAShadowOfAVmThatLostItsPrimaryAndSendTheSyncStreamsFromItsRack() {
+        state.place(vm("a", 4, 8192, 100, 2, ShadowMode.STANDBY), 0, new int[] {2, 4}, null);
+        state.removeHost("h1");
+        Placement p = state.promote("a", "h3");
+        assertThat(p.primary()).isEqualTo("h3");
+        assertThat(p.shadows()).containsExactly("h5");
+        assertThat(state.freeCores(2)).isEqualTo(32 - 4);
+        assertThat(state.freeMemoryMib(2)).isEqualTo(262_144 - 8192);
+        assertThat(state.freeNicMbps(2)).isEqualTo(25_000 - 100);
+        assertThat(state.uplinkSyncMbps(0)).isZero();
+        assertThat(state.uplinkSyncMbps(1)).isEqualTo(100);
+        assertThat(state.uplinkSyncMbps(2)).isEqualTo(100);
+        assertHardConstraintsHold(state);
+    }
+
+    @Test
+    void shouldRefuseToPromoteWhileThePrimaryIsInService() {
+        state.place(vm("a", 1), 0, new int[] {2}, null);
+        assertThatThrownBy(() -> state.promote("a", "h3"))
+            .hasMessage("a: its primary on h1 is in service (expected: a VM that lost its primary)");
+    }
+
+    @Test
+    void shouldRefuseToPromoteAShadowWhoseHostCannotTakeThePrimarysCores() {
+        state.place(vm("a", 4, 8192, 100, 1, ShadowMode.STANDBY), 0, new int[] {2}, null);
+        state.place(vm("big", 30, 1024, 0, 0, ShadowMode.STANDBY), 2, new int[0], null);
+        state.removeHost("h1");
+        assertThatThrownBy(() -> state.promote("a", "h3"))
+            .isInstanceOfSatisfying(PlacementInfeasibleException.class,
+                e -> assertThat(e.constraint()).isEqualTo(PlacementConstraint.CORES))
+            .hasMessage("a: shadow on h3 cannot become the primary: it needs 4 more cores and 0 Mbps more NIC "
+                + "bandwidth (free: 2 cores, 24900 Mbps)");
+        assertThat(state.placement("a").shadows()).containsExactly("h3");
+        assertThat(state.freeCores(2)).isEqualTo(2);
+    }
+
+    @Test
+    void shouldRefuseToAddAShadowOnThePrimarysRack() {
+        state.place(partialVm(), 0, new int[] {2}, null);
+        assertThatThrownBy(() -> state.addShadows("p", new int[] {1}, null))
+            .hasMessage("p: h1 and h2 share rack r1 (expected: every role on its own rack)");
+        assertThat(state.placement("p").shadows()).containsExactly("h3");
+    }
+
+    private static io.shadowvm.core.vm.VmSpec partialVm() {
+        return Fixtures.partial(vm("p", 2));
+    }
 }

@@ -350,6 +350,50 @@ class OnlinePlacerTest {
         assertThatThrownBy(() -> p.place(vm("web-1", 1))).hasMessage("web-1: already placed");
     }
 
+    // ---- after a host failure ------------------------------------------------------------------------
+
+    @Test
+    void shouldRestoreTheShadowAHostFailureTookOnAnotherRack() {
+        OnlinePlacer p = placer(uniform(1, 4, 2));
+        Placement before = p.place(vm("web", 2));
+        p.state().removeHost(before.shadows().get(0));
+        Placement after = p.restoreShadows("web");
+        assertThat(after.shadows()).hasSize(2).doesNotContain(before.shadows().get(0));
+        assertThat(after.shadows()).contains(before.shadows().get(1));
+        assertThat(after.partialReason()).isNull();
+        assertHardConstraintsHold(p.state());
+    }
+
+    @Test
+    void shouldRestoreTheShadowCountAfterPromotingAShadowOfAVmThatLostItsPrimary() {
+        OnlinePlacer p = placer(uniform(3, 2, 2));
+        Placement before = p.place(vm("db", 4, 8192, 100, 2, ShadowMode.STANDBY, FailureDomain.POD));
+        HostRemoval removal = p.state().removeHost(before.primary());
+        assertThat(removal.lostPrimaries()).extracting(HostRemoval.Loss::vm).containsExactly("db");
+        p.state().promote("db", removal.lostPrimaries().get(0).remainingShadows().get(0));
+        Placement after = p.restoreShadows("db");
+        assertThat(after.shadows()).hasSize(2);
+        assertHardConstraintsHold(p.state());
+    }
+
+    @Test
+    void shouldSayWhyWhenAMissingShadowCannotBeRestored() {
+        OnlinePlacer p = placer(uniform(1, 3, 1));
+        Placement before = p.place(vm("web", 2));
+        p.state().removeHost(before.shadows().get(1));
+        Placement after = p.restoreShadows("web");
+        assertThat(after.shadows()).hasSize(1);
+        assertThat(after.partialReason()).startsWith("web: no rack left for shadow 2 of 2");
+    }
+
+    @Test
+    void shouldRefuseToRestoreShadowsOfAVmWithoutAPrimary() {
+        OnlinePlacer p = placer(uniform(1, 3, 1));
+        Placement before = p.place(vm("web", 1));
+        p.state().removeHost(before.primary());
+        assertThatThrownBy(() -> p.restoreShadows("web")).hasMessage("web: has no primary (promote a shadow first)");
+    }
+
     // ---- determinism and a randomized check of every hard constraint -------------------------------
 
     @Test

@@ -38,7 +38,7 @@ class RebalancerTest {
     }
 
     private static Rebalancer steps(int steps) {
-        return new Rebalancer(Duration.ofSeconds(20), steps, 3);
+        return new Rebalancer(Duration.ofSeconds(5), steps, 3);
     }
 
     @Test
@@ -54,7 +54,7 @@ class RebalancerTest {
     @Test
     void shouldGainSoftScoreOnACrowdedClusterAndApplyTheMovesWithoutBreakingAHardConstraint() {
         ClusterState s = crowded();
-        Rebalancer.Result r = steps(400).solve(s);
+        Rebalancer.Result r = steps(40).solve(s);
         assertThat(r.bestScore().isFeasible()).isTrue();
         assertThat(r.softGained()).isPositive();
         assertThat(r.moves()).isNotEmpty();
@@ -74,7 +74,7 @@ class RebalancerTest {
 
     @Test
     void shouldListEveryMovedRoleWithItsOldAndNewHost() {
-        Rebalancer.Result r = steps(200).solve(crowded());
+        Rebalancer.Result r = steps(20).solve(crowded());
         for (Rebalancer.Move m : r.moves()) {
             assertThat(m.fromHost()).isNotEqualTo(m.toHost());
             assertThat(m.toString()).contains(m.vm()).contains(" -> ");
