@@ -28,6 +28,8 @@ public final class MonitorOptions {
     public Path addresses;
     public final Map<String, String> peerAddresses = new LinkedHashMap<>();
     public List<String> peers;
+    /** Potential placements (the controller's list): every pair of them is probed within the pair bound. */
+    public List<String> placements;
     public long intervalMs;
     public long timeoutMs = 1_000;
     public int payloadBytes = ProbeSettings.DEFAULT.payloadBytes();
@@ -51,6 +53,13 @@ public final class MonitorOptions {
             .peers(peers).jsonLines(jsonLines)
             .probeSettings(ProbeSettings.DEFAULT.withTimeoutMs(timeoutMs).withPayloadBytes(payloadBytes)
                 .withReconnectIntervalMs(reconnectMs));
+        if (placements != null) {
+            java.util.BitSet set = new java.util.BitSet();
+            for (String p : placements) {
+                set.set(ctx.topology().host(p).index());
+            }
+            ctx.placements(set);
+        }
         if (host != null && !noProbes) {
             ctx.listen(listen != null ? PeerAddresses.parseHostPort(listen, "--listen") : new InetSocketAddress(port));
         }
@@ -101,6 +110,7 @@ public final class MonitorOptions {
                             o.peerAddresses.put(v.substring(0, eq), v.substring(eq + 1));
                         }
                         case "--peers" -> o.peers = new ArrayList<>(List.of(v.split(",")));
+                        case "--placements" -> o.placements = new ArrayList<>(List.of(v.split(",")));
                         case "--interval-ms" -> o.intervalMs = number(a, v, 10, 3_600_000);
                         case "--timeout-ms" -> o.timeoutMs = number(a, v, 1, 60_000);
                         case "--payload-bytes" -> o.payloadBytes = (int) number(a, v, 44, 65_507);

@@ -113,6 +113,23 @@ class MonitorAgentTest {
     }
 
     @Test
+    void shouldProbeEveryOtherPlacementGivenOnTheCommandLine(@TempDir Path dir) throws IOException {
+        Path topo = dir.resolve("t.yaml");
+        Files.writeString(topo, YAML);
+        MonitorOptions o = MonitorOptions.parse(new String[] {"--topology", topo.toString(), "--host", "r1h1",
+            "--placements", "r1h1,r2h1", "--peer-address", "r2h1=127.0.0.1:9", "--no-counters", "--listen",
+            "127.0.0.1:0"});
+        MonitorContext ctx = o.toContext(null);
+        assertThat(ctx.placements().cardinality()).isEqualTo(2);
+        try (MonitorAgent agent = MonitorAgent.start(ctx)) {
+            int at = agent.plan().indexOf(topology.host("r2h1").index());
+            assertThat(at).isNotNegative();
+            assertThat(agent.plan().reason(at)).isEqualTo(io.shadowvm.monitor.probe.ProbePlan.Reason.PLACEMENT);
+            assertThat(agent.plan().intervalMs(at)).isLessThanOrEqualTo(10_000);
+        }
+    }
+
+    @Test
     void shouldNameAPeerWithoutAnAddress() {
         MonitorContext c = new MonitorContext().topology(topology).host("r1h1").counters(false).conclude();
         assertThatThrownBy(() -> MonitorAgent.start(c)).isInstanceOf(ShadowVmException.class)

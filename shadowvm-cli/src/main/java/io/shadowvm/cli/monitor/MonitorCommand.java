@@ -54,6 +54,9 @@ public final class MonitorCommand implements Callable<Integer> {
     @Option(names = "--peers", split = ",", paramLabel = "HOST", description = "probe only these hosts")
     List<String> peers;
 
+    @Option(names = "--placements", split = ",", paramLabel = "HOST", description = "potential placements: every pair of them is probed at least every 10 s")
+    List<String> placements;
+
     @Option(names = "--interval-ms", defaultValue = "0", description = "probe every peer this often (default: the topology-derived plan)")
     long intervalMs;
 
@@ -97,6 +100,7 @@ public final class MonitorCommand implements Callable<Integer> {
         o.addresses = addresses;
         o.peerAddresses.putAll(peerAddresses);
         o.peers = peers == null ? null : new ArrayList<>(peers);
+        o.placements = placements == null ? null : new ArrayList<>(placements);
         o.intervalMs = intervalMs;
         o.timeoutMs = timeoutMs;
         o.payloadBytes = payloadBytes;

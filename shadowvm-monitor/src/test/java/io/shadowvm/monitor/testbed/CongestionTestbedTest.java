@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The testbed end to end (needs root; CI runs it): 2 racks × 2 hosts with 5 Mbit/s uplinks, agents as
+ * The testbed end to end (needs root; CI runs it): 2 racks × 2 hosts with 5 Mbit/s uplinks (100 ms queue), agents as
  * child JVMs inside the host namespaces and one in switch mode in rack r1's ToR namespace. iperf3 loads
  * r1's uplink; the agents must see the uplink saturate, cross-rack RTT through its queue rise several
  * times while intra-rack RTT does not, and both return to normal when the load stops.
@@ -62,7 +62,7 @@ class CongestionTestbedTest {
         built = true;
         Path topology = tmp.resolve("topology.yaml");
         run(testbed.resolve("up.sh").toString(), "--racks", "2", "--hosts-per-rack", "2", "--uplink-mbit",
-            String.valueOf(UPLINK_MBIT), "--queue-ms", "50", "--prefix", PREFIX, "--topology-out", topology.toString());
+            String.valueOf(UPLINK_MBIT), "--queue-ms", "100", "--prefix", PREFIX, "--topology-out", topology.toString());
         Path status = tmp.resolve("status.json");
         Files.writeString(status, run(testbed.resolve("status.sh").toString(), "--json", "--prefix", PREFIX));
         String[] common = {"--topology", topology.toString(), "--addresses", status.toString(), "--interval-ms", "100",
