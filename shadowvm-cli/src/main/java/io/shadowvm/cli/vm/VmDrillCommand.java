@@ -53,6 +53,9 @@ public final class VmDrillCommand implements Callable<Integer> {
         description = "How epochs travel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; process guests always use BUILTIN).")
     EpochTransport transport;
 
+    @Option(names = "--serving-clones", description = "QEMU + SYNC: also start a serving clone from an acked epoch and replace it with a newer one.")
+    boolean servingClones;
+
     @Option(names = "--no-netns", description = "Promote in this network namespace even when root.")
     boolean noNetns;
 
@@ -64,7 +67,7 @@ public final class VmDrillCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         DrillOptions o = new DrillOptions(epochs, epochMs, memoryMib, driver == Driver.qemu ? dirtyMib : 0, tracking, accel, !noNetns, false,
-                driver == Driver.qemu ? transport : EpochTransport.BUILTIN);
+                driver == Driver.qemu ? transport : EpochTransport.BUILTIN, servingClones);
         Consumer<String> log = json ? s -> { } : s -> {
             out.println(s);
             out.flush();

@@ -16,8 +16,13 @@ import java.util.Map;
  * @param primaryBootId the primary's boot id
  * @param netns the namespace the shadow was promoted in, or null
  * @param bootstrapPauseMs the pause of epoch 0 (all pages)
+ * @param servingClones per serving clone: the epoch it started from, what it should serve and what it served
  */
 public record DrillOutcome(DrillReport report, List<EpochResult> epochResults, List<String> refusals,
                            Map<String, String> expectedKv, Map<String, String> promotedKv, Map<String, String> promotedState,
-                           String primaryBootId, String netns, double bootstrapPauseMs) {
+                           String primaryBootId, String netns, double bootstrapPauseMs, List<CloneCheck> servingClones) {
+
+    /** One serving clone: started from {@code epoch}, expected the client's writes up to it, served {@code served}. */
+    public record CloneCheck(long epoch, int port, Map<String, String> expected, Map<String, String> served, long startMs) {
+    }
 }

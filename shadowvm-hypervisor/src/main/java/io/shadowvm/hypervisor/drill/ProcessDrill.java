@@ -145,7 +145,7 @@ public final class ProcessDrill {
             DrillReport report = new DrillReport("process", results.size(), acked, DrillReport.percentileMs(pausesUs, steady, 50),
                     DrillReport.percentileMs(pausesUs, steady, 99), steady == 0 ? 0 : dev / steady, steady == 0 ? 0 : wire / steady,
                     promoteMs, counterAtAck, after, resumed);
-            return new ProcessOutcome(new DrillOutcome(report, results, refusals, expected, kvAfter, state, bootId, null, bootstrapMs),
+            return new ProcessOutcome(new DrillOutcome(report, results, refusals, expected, kvAfter, state, bootId, null, bootstrapMs, List.of()),
                     servedValue, servedWrite);
         } finally {
             for (ProcessGuest g : new ProcessGuest[] {promoted, serving, primary}) {

@@ -11,6 +11,7 @@ import io.shadowvm.hypervisor.checkpoint.EpochResult;
 import io.shadowvm.hypervisor.checkpoint.Promoter;
 import io.shadowvm.hypervisor.checkpoint.QemuCheckpointer;
 import io.shadowvm.hypervisor.checkpoint.ReplicaSink;
+import io.shadowvm.hypervisor.checkpoint.ServingClone;
 import io.shadowvm.hypervisor.checkpoint.ShadowReplica;
 import io.shadowvm.hypervisor.checkpoint.SoftDirtyTracker;
 import io.shadowvm.hypervisor.qemu.Accel;
@@ -67,6 +68,8 @@ public final class QemuDrill {
         io.shadowvm.sync.SyncSource syncSource = null;
         io.shadowvm.sync.region.MappedFileRegion region = null;
         NetNs ns = null;
+        ServingClone clone = null;
+        List<DrillOutcome.CloneCheck> clones = new ArrayList<>();
         try {
             log.accept("booting " + name + " (" + o.memoryMib() + " MiB, dirtying " + o.dirtyMib() + " MiB)");
             primary = QemuVm.boot(cfg);
@@ -129,6 +132,13 @@ public final class QemuDrill {
                         loop.record(se.result(), acked ? epochNo : -1, acked ? "" : "not acknowledged within " + ackWait.toSeconds() + " s",
                                 ckpt.serialBytesAtPause(), wireNow - wireBefore, 0);
                         wireBefore = wireNow;
+                        if (o.servingClones() && acked && (e == 1 || e == 3)) {
+                            ServingClone next = startClone(cfg, root, syncSink, clones.size(), loop.expected, clones, log);
+                            if (clone != null) {
+                                clone.close(); // traffic now goes to `next`; the old clone is drained and killed
+                            }
+                            clone = next;
+                        }
                     }
                 }
                 promotableEpoch = loop.acked;
@@ -175,10 +185,13 @@ public final class QemuDrill {
                     loop.steady == 0 ? 0 : loop.devBytes / loop.steady, loop.steady == 0 ? 0 : loop.wireBytes / loop.steady, pr.promoteMs(),
                     counterAtAck, counterAfter, resumed);
             return new DrillOutcome(report, loop.results, loop.refusals, loop.expected, kv, state, bootId, ns == null ? null : ns.name(),
-                    loop.bootstrapMs);
+                    loop.bootstrapMs, clones);
         } finally {
             closeQuietly(promoted);
             closeQuietly(primary);
+            if (clone != null) {
+                clone.close();
+            }
             if (sink != null) {
                 sink.stop();
             }
@@ -200,6 +213,25 @@ public final class QemuDrill {
             }
             deleteTree(root);
         }
+    }
+
+    /** Starts a serving clone from the sink's newest epoch on a private RAM copy and records what it serves. */
+    private static ServingClone startClone(QemuConfig cfg, Path root, io.shadowvm.sync.SyncSink sink, int n,
+                                           Map<String, String> expected, List<DrillOutcome.CloneCheck> out, Consumer<String> log) {
+        Path priv = cfg.ramDir().resolve(cfg.name() + "-clone" + n + ".ram");
+        // copy while no epoch is being applied, so the copy and the critical blob are the same epoch
+        io.shadowvm.sync.AppliedEpoch ae = sink.withConsistentReplica(r -> {
+            ServingClone.copyReplica(sink.replicaFile(), priv);
+            return sink.newestEpoch();
+        });
+        long t0 = System.nanoTime();
+        ServingClone c = ServingClone.start(cfg.onHost(root.resolve("c" + n), freePort(), null), priv, ae.epoch(), ae.criticalBytes(),
+                System.currentTimeMillis());
+        Map<String, String> served = GuestHttp.parse(new GuestHttp(null, c.port()).await("/cgi-bin/kv", Duration.ofSeconds(30)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        out.add(new DrillOutcome.CloneCheck(ae.epoch(), c.port(), new LinkedHashMap<>(expected), served, ms));
+        log.accept("serving clone " + n + " from epoch " + ae.epoch() + " on port " + c.port() + " serving after " + ms + " ms: " + served);
+        return c;
     }
 
     /** The epoch loop's bookkeeping: workload writes, what each acked epoch contains, pause statistics. */

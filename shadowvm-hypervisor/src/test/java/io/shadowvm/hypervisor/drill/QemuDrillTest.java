@@ -33,7 +33,7 @@ class QemuDrillTest {
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void shouldContinueFromTheLastAckedSyncEpochAfterThePrimaryIsKilledWithSigkill() {
-        DrillOptions o = new DrillOptions(5, 150, 96, 4, DirtyTracking.SOFT_DIRTY, Accel.TCG, true, false, EpochTransport.SYNC);
+        DrillOptions o = new DrillOptions(5, 150, 96, 4, DirtyTracking.SOFT_DIRTY, Accel.TCG, true, false, EpochTransport.SYNC, true);
         DrillOutcome out = QemuDrill.run(o, System.out::println);
         DrillReport r = out.report();
         System.out.println(r.toMap());
@@ -49,12 +49,18 @@ class QemuDrillTest {
         assertThat(out.promotedKv()).isEqualTo(out.expectedKv()).containsEntry("k4", "v4").doesNotContainKey("lost");
         assertThat(r.devStateBytes()).isPositive();
         assertThat(r.wireBytesPerEpoch()).isPositive();
+        // serving clones: each serves the acked epoch it started from; the replacement is newer
+        assertThat(out.servingClones()).hasSize(2);
+        for (DrillOutcome.CloneCheck c : out.servingClones()) {
+            assertThat(c.served()).isEqualTo(c.expected());
+        }
+        assertThat(out.servingClones().get(1).epoch()).isGreaterThan(out.servingClones().get(0).epoch());
     }
 
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void shouldRefuseACorruptedDeviceStateAndPromoteTheEpochBeforeIt() {
-        DrillOptions o = new DrillOptions(5, 150, 96, 4, DirtyTracking.SOFT_DIRTY, Accel.TCG, false, true, EpochTransport.BUILTIN);
+        DrillOptions o = new DrillOptions(5, 150, 96, 4, DirtyTracking.SOFT_DIRTY, Accel.TCG, false, true, EpochTransport.BUILTIN, false);
         DrillOutcome out = QemuDrill.run(o, System.out::println);
         DrillReport r = out.report();
         System.out.println(r.toMap());

@@ -17,7 +17,7 @@ class ProcessDrillTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldPromoteTheProcessGuestWithTheStateOfTheLastAckedEpochAndServeReadOnlyFromTheReplica() {
-        DrillOptions o = new DrillOptions(5, 50, 64, 0, DirtyTracking.SOFT_DIRTY, Accel.TCG, false, true, EpochTransport.BUILTIN);
+        DrillOptions o = new DrillOptions(5, 50, 64, 0, DirtyTracking.SOFT_DIRTY, Accel.TCG, false, true, EpochTransport.BUILTIN, false);
         ProcessDrill.ProcessOutcome po = ProcessDrill.run(o, System.out::println);
         DrillReport r = po.outcome().report();
         System.out.println(r.toMap());
