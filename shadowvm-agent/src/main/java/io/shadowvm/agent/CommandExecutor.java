@@ -20,7 +20,8 @@ import java.util.Map;
  *       it comes from before this host was fenced;</li>
  *   <li>after a Fence, the fenced generation of each named VM is never started or promoted here again.</li>
  * </ul>
- * Single-threaded (the agent's thread).
+ * Commands run on the agent's VM worker thread; the epoch is also read and raised by the agent's thread, so
+ * the public methods are synchronized (commands are rare; nothing here is a hot path).
  */
 public final class CommandExecutor {
     /** How many outcomes are remembered for idempotency. */
@@ -49,22 +50,22 @@ public final class CommandExecutor {
         this.clock = clock;
     }
 
-    public long fencingEpoch() {
+    public synchronized long fencingEpoch() {
         return highestEpoch;
     }
 
     /** The controller told us our epoch (registration). Epochs only grow. */
-    public void adoptEpoch(long epoch) {
+    public synchronized void adoptEpoch(long epoch) {
         highestEpoch = Math.max(highestEpoch, epoch);
     }
 
     /** Whether {@code generation} of {@code vm} was fenced on this host. */
-    public boolean isFenced(String vm, long generation) {
+    public synchronized boolean isFenced(String vm, long generation) {
         Long g = fencedGeneration.get(vm);
         return g != null && generation <= g;
     }
 
-    public CommandOutcome execute(Command c) {
+    public synchronized CommandOutcome execute(Command c) {
         CommandOutcome seen = outcomes.get(c.getId());
         if (seen != null) {
             return seen;

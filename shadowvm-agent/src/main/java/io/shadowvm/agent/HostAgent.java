@@ -22,14 +22,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The per-host daemon as an {@link Agent}: connects to a controller (trying each configured address in
- * turn), registers, then heartbeats and sends telemetry on the intervals the controller gave, and
- * executes commands as they arrive. The gRPC thread only enqueues; everything else happens on the
- * agent's thread, which is also the only writer of the outgoing stream.
+ * turn), registers, then heartbeats and sends telemetry on the intervals the controller gave. Commands and
+ * the runtime's periodic work run on a separate VM worker thread (starting a guest can take a second; a
+ * heartbeat must never wait for it); their outcomes come back through a queue. The gRPC thread only
+ * enqueues; the agent's thread is the only writer of the outgoing stream.
  */
 public final class HostAgent implements Agent {
     /**
@@ -83,6 +86,9 @@ public final class HostAgent implements Agent {
     private long nextTelemetryMs;
     private long heartbeatSeq;
     private volatile boolean paused;
+    private final ScheduledExecutorService worker;
+    private final Queue<CommandOutcome> outcomes = new ConcurrentLinkedQueue<>();
+    private volatile List<VmRuntime.Instance> instances = List.of();
 
     public HostAgent(Config config, EpochClock clock, VmRuntime runtime, TelemetrySource telemetry, IngressPlane ingress) {
         this.config = config;
@@ -91,6 +97,32 @@ public final class HostAgent implements Agent {
         this.telemetry = telemetry;
         this.executor = new CommandExecutor(config.host(), runtime, ingress, clock);
         this.agentId = config.host() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "shadowvm-agent-" + config.host() + "-vm");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public void onStart() {
+        instances = runtime.instances();
+        worker.scheduleWithFixedDelay(this::runtimeWork, 0, 5, TimeUnit.MILLISECONDS);
+    }
+
+    /** On the VM worker: the runtime's periodic work, then a fresh snapshot of its instances. */
+    private void runtimeWork() {
+        try {
+            runtime.doWork();
+        } catch (RuntimeException e) {
+            lastRefusal = "runtime: " + e.getMessage();
+        }
+        instances = runtime.instances();
+    }
+
+    /** What the runtime ran at its last report (read on any thread). */
+    public List<VmRuntime.Instance> instances() {
+        return instances;
     }
 
     @Override
@@ -143,6 +175,7 @@ public final class HostAgent implements Agent {
                 dropStream("paused");
             }
             events.clear();
+            outcomes.clear();
             return 0;
         }
         if (stream == null && now >= nextConnectMs) {
@@ -165,6 +198,13 @@ public final class HostAgent implements Agent {
                 nextConnectMs = now + config.reconnectMs();
             }
         }
+        CommandOutcome done;
+        while ((done = outcomes.poll()) != null) {
+            if (stream != null) {
+                send(AgentMessage.newBuilder().setOutcome(done).build());
+            }
+            work++;
+        }
         if (registered && stream != null) {
             if (now >= nextHeartbeatMs) {
                 nextHeartbeatMs = now + heartbeatIntervalMs;
@@ -176,7 +216,7 @@ public final class HostAgent implements Agent {
                 nextTelemetryMs = now + telemetryIntervalMs;
                 TelemetryBatch.Builder b = TelemetryBatch.newBuilder().setFencingEpoch(executor.fencingEpoch());
                 telemetry.collect(b, now);
-                for (VmRuntime.Instance i : runtime.instances()) {
+                for (VmRuntime.Instance i : instances) {
                     b.addVms(status(i));
                 }
                 send(AgentMessage.newBuilder().setTelemetry(b).build());
@@ -211,7 +251,7 @@ public final class HostAgent implements Agent {
         Register.Builder r = Register.newBuilder().setProtocolVersion(Protocol.PROTOCOL_VERSION).setHost(config.host())
             .setAgentId(agentId).setFencingEpoch(executor.fencingEpoch()).setCores(config.cores())
             .setMemoryMib(config.memoryMib()).setDataAddress(config.dataAddress()).setIngress(config.ingress());
-        for (VmRuntime.Instance i : runtime.instances()) {
+        for (VmRuntime.Instance i : instances) {
             r.addVms(status(i));
         }
         send(AgentMessage.newBuilder().setRegister(r).build());
@@ -234,10 +274,11 @@ public final class HostAgent implements Agent {
                     lastRefusal = r.getReason();
                 }
             }
-            case COMMAND -> {
+            case COMMAND -> worker.execute(() -> {
                 CommandOutcome o = executor.execute(m.getCommand());
-                send(AgentMessage.newBuilder().setOutcome(o).build());
-            }
+                instances = runtime.instances();
+                outcomes.add(o);
+            });
             default -> {
             }
         }
@@ -271,6 +312,12 @@ public final class HostAgent implements Agent {
 
     @Override
     public void onClose() {
+        worker.shutdownNow();
+        try {
+            worker.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (stream != null) {
             try {
                 stream.onCompleted();

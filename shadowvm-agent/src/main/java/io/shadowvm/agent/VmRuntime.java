@@ -3,7 +3,8 @@ package io.shadowvm.agent;
 import java.util.List;
 
 /**
- * The agent's port to the VM driver and the sync engine. Called on the agent's thread only. Every method
+ * The agent's port to the VM driver and the sync engine. Called on one thread only (the agent's VM worker,
+ * so that a guest that takes a second to start never delays a heartbeat). Every method
  * is idempotent for the same arguments (the agent may repeat a command after a reconnect) and reports a
  * user-facing failure as a {@code ShadowVmException} whose message becomes the command's outcome.
  */
@@ -22,6 +23,14 @@ public interface VmRuntime extends AutoCloseable {
 
     /** Stops every local instance of {@code vm} whose generation is at most {@code generation}. */
     void stop(String vm, long generation);
+
+    /**
+     * Periodic work (checkpoint epochs that are due, start serving instances); called on the runtime's own
+     * thread, never the one that heartbeats.
+     */
+    default int doWork() {
+        return 0;
+    }
 
     /** What runs here now. */
     List<Instance> instances();

@@ -168,7 +168,7 @@ class ControllerEndToEndTest {
                 ClusterSnapshot s = b.snapshot();
                 assertThat(s.placements().get("api").primaryHost()).isEqualTo(primary);
                 assertThat(s.placements().get("api").generation()).isEqualTo(1);
-                assertThat(cluster.agent(primary).controllerId()).isEqualTo("ctl-b");
+                Await.until(WAIT, () -> cluster.agent(primary).controllerId().equals("ctl-b"));
                 assertThat(s.failovers()).isEmpty();
             } finally {
                 a.close();

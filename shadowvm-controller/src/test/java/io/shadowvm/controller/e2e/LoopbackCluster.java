@@ -22,9 +22,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Agents on loopback for every host of a small topology, each with a scripted VM layer. */
 final class LoopbackCluster implements AutoCloseable {
-    /** Tick 50 ms, heartbeat 50 ms, and a detector tolerant enough for a loaded 2-core CI box (dead after ~1 s of silence). */
+    /**
+     * Tick 50 ms, heartbeat 50 ms, and a detector tolerant enough for a loaded 2-core CI box where guest JVMs
+     * start next to the agents: a host is declared dead after about 3 s of silence.
+     */
     static LoopConfig loopConfig() {
-        return new LoopConfig(50, 50, 100, 2_000, 3_000, 200, new PhiConfig(50, 100, 400, 100, 3, 8));
+        return new LoopConfig(50, 50, 100, 2_000, 3_000, 200, new PhiConfig(50, 300, 1_500, 100, 3, 8));
     }
 
     /** 3 racks × 2 hosts: a 1:2 policy needs three racks (primary and each shadow on its own ToR). */

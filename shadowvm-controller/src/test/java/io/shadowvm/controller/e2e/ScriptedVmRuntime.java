@@ -82,8 +82,8 @@ final class ScriptedVmRuntime implements VmRuntime {
     public void stop(String vm, long generation) {
         Inst i = instances.get(vm);
         if (i != null && i.generation <= generation) {
-            instances.remove(vm);
             stopped.add(vm + "@g" + i.generation + (i.primary ? "/primary" : "/shadow"));
+            instances.remove(vm);
         }
     }
 
