@@ -54,6 +54,7 @@ public final class SyncSource implements AutoCloseable {
         private final List<long[]> criticalRanges = new ArrayList<>();
         private boolean verify;
         private long reconnectDelayMs = 200;
+        private long stallTimeoutMs = 5000;
         private int maxFrameLength = FrameHeader.DEFAULT_MAX_FRAME_LENGTH;
         private NanoClock nanoClock = NanoClock.SYSTEM;
         private EpochClock epochClock = EpochClock.SYSTEM;
@@ -66,7 +67,7 @@ public final class SyncSource implements AutoCloseable {
         public Context tracker(DirtyTracker t) { this.tracker = t; return this; }
         public Context shadows(List<InetSocketAddress> s) { this.shadows.clear(); this.shadows.addAll(s); return this; }
         public Context compression(Compression c) { this.compression = c; return this; }
-        /** Size of the last-shipped page cache that deltas are computed against (default: min(region, 256 MiB)). */
+        /** Size of the last-shipped page cache that deltas are computed against (default: min(region, 1 GiB)). */
         public Context cacheBytes(long n) { this.cacheBytes = n; return this; }
         public Context batchPages(int n) { this.batchPages = n; return this; }
         /** Deltas larger than this are sent RAW (default 2048 bytes). */
@@ -78,6 +79,8 @@ public final class SyncSource implements AutoCloseable {
         /** Send a whole-region digest with each epoch; sinks refuse an epoch whose result differs. */
         public Context verify(boolean v) { this.verify = v; return this; }
         public Context reconnectDelayMs(long ms) { this.reconnectDelayMs = ms; return this; }
+        /** A live shadow whose socket stays full this long, while others wait, is disconnected (it catches up). */
+        public Context stallTimeoutMs(long ms) { this.stallTimeoutMs = ms; return this; }
         public Context maxFrameLength(int n) { this.maxFrameLength = n; return this; }
         public Context nanoClock(NanoClock c) { this.nanoClock = c; return this; }
         public Context epochClock(EpochClock c) { this.epochClock = c; return this; }
@@ -106,7 +109,7 @@ public final class SyncSource implements AutoCloseable {
                 throw new SyncException("invalid bandwidth: " + bandwidthBytesPerSec + " B/s (expected: >= 0)");
             }
             if (cacheBytes == 0) {
-                cacheBytes = Math.min(region.sizeBytes(), 256L << 20);
+                cacheBytes = Math.min(region.sizeBytes(), 1L << 30);
             }
             if (cacheBytes < 4096) {
                 throw new SyncException("invalid cacheBytes: " + cacheBytes + " (expected: >= 4096)");
@@ -138,7 +141,8 @@ public final class SyncSource implements AutoCloseable {
         this.streamId = ctx.streamId;
         this.agent = new SenderAgent(ctx.region, ctx.tracker, List.copyOf(ctx.shadows),
             new SenderAgent.Settings(ctx.streamId, ctx.compression, ctx.cacheBytes, ctx.batchPages, ctx.deltaLimit,
-                ctx.bandwidthBytesPerSec, ranges, ctx.verify, ctx.reconnectDelayMs, ctx.maxFrameLength, ctx.transport),
+                ctx.bandwidthBytesPerSec, ranges, ctx.verify, ctx.reconnectDelayMs, ctx.maxFrameLength, ctx.transport,
+                ctx.stallTimeoutMs),
             ctx.nanoClock, ctx.epochClock, ctx.registry);
         this.runner = new AgentRunner(agent, IdleStrategy.backoff(10_000, 1_000_000), t -> { });
     }

@@ -31,6 +31,11 @@ class PrioritiesAndPacingTest {
 
     /** Accepts one source, says it holds nothing (all-zero hashes), records one epoch's frames. */
     static CompletableFuture<Seen> recordingSink(ServerSocket server, long pageCount) {
+        return recordingSink(server, pageCount, null);
+    }
+
+    /** As above; with {@code hold}, keeps the connection open without reading until the latch opens. */
+    static CompletableFuture<Seen> recordingSink(ServerSocket server, long pageCount, java.util.concurrent.CountDownLatch hold) {
         CompletableFuture<Seen> result = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try (Socket c = server.accept(); DataInputStream in = new DataInputStream(c.getInputStream());
@@ -56,6 +61,9 @@ class PrioritiesAndPacingTest {
                     }
                 }
                 result.complete(new Seen(frames, pages));
+                if (hold != null) {
+                    hold.await();
+                }
             } catch (Exception e) {
                 result.completeExceptionally(e);
             }
@@ -152,6 +160,46 @@ class PrioritiesAndPacingTest {
             assertThat(reg.get("shadowvm.sync.shadow.lag.epochs").gauge().value()).isEqualTo(0.0);
             assertThat(reg.get("shadowvm.sync.shadow.lag.ms").gauge()).isNotNull();
             assertThat(reg.get("shadowvm.sync.cache.hit.ratio").gauge()).isNotNull();
+        }
+    }
+
+    @Test
+    void shouldDisconnectALiveShadowThatStopsReadingSoItDoesNotHoldTheOthersBack() throws Exception {
+        HeapRegion primary = new HeapRegion(2048 * 4096);
+        java.util.Random rnd = new java.util.Random(4);
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("shadowvm-stall");
+        try (ServerSocket stuck = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             SyncSink good = SyncSink.start(new SyncSink.Context().replica(dir.resolve("r.ram")).createSizeBytes(primary.sizeBytes()))) {
+            java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+            CompletableFuture<Seen> firstEpoch = recordingSink(stuck, 2048, hold); // reads one epoch, then never again
+            try (SyncSource source = SyncSource.start(new SyncSource.Context().region(primary).stallTimeoutMs(300)
+                    .compression(io.shadowvm.sync.codec.Compression.NONE)
+                    .shadows(List.of(good.localAddress(), new InetSocketAddress("127.0.0.1", stuck.getLocalPort()))))) {
+                assertThat(source.awaitShadowsReady(Duration.ofSeconds(20))).isTrue();
+                source.takeEpoch(null);
+                firstEpoch.get();
+                byte[] page = new byte[4096];
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+                while (!String.join(" ", source.shadowStatus()).contains("too slow") && System.nanoTime() < deadline) {
+                    for (long p = 0; p < primary.pageCount(); p++) {
+                        rnd.nextBytes(page);
+                        primary.writePage(p, page, 0); // 8 MiB of new random pages per epoch
+                    }
+                    EpochTicket t = source.takeEpoch(null);
+                    t.shipped().get(20, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                assertThat(String.join(" / ", source.shadowStatus())).contains("too slow");
+                EpochTicket last = source.takeEpoch(null);
+                last.shipped().get(20, java.util.concurrent.TimeUnit.SECONDS);
+                deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+                while (good.newestConsistentEpoch() < last.epoch() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                assertThat(good.newestConsistentEpoch()).isEqualTo(last.epoch());
+                assertThat(good.withConsistentReplica(EndToEndTest::bytes)).isEqualTo(EndToEndTest.bytes(primary));
+            } finally {
+                hold.countDown();
+            }
         }
     }
 }

@@ -73,7 +73,7 @@ public final class SenderAgent implements Agent {
     /** Settings the agent needs; validated by {@code SyncSource.Context}. */
     public record Settings(long streamId, Compression compression, long cacheBytes, int batchPages, int deltaLimit,
                            long bandwidthBytesPerSec, long[] criticalRanges, boolean verify, long reconnectDelayMs,
-                           int maxFrameLength, Transport transport) { }
+                           int maxFrameLength, Transport transport, long stallTimeoutMs) { }
 
     private static final long OUTBOUND_HIGH_WATER = 16L << 20;
 
@@ -274,9 +274,12 @@ public final class SenderAgent implements Agent {
                 || r.code() == ErrorCode.PROTOCOL;
             lost(s, fatal);
         } else if (e instanceof ShadowSession.Disconnected d) {
-            if (d.cause() != null) {
-                s.lastError = d.cause().getMessage();
+            if (s.closeReason != null) {
+                s.lastError = s.closeReason; // we closed it; later write failures are consequences
+            } else if (d.cause() != null) {
+                s.lastError = d.cause().getMessage() != null ? d.cause().getMessage() : d.cause().getClass().getSimpleName();
             }
+            s.closeReason = null;
             lost(s, false);
         }
     }
@@ -304,6 +307,7 @@ public final class SenderAgent implements Agent {
 
     private void disconnect(ShadowSession s, String why) {
         s.lastError = why;
+        s.closeReason = why;
         if (s.channel != null) {
             s.channel.close();
         }
@@ -345,6 +349,15 @@ public final class SenderAgent implements Agent {
                 post(new ShadowSession.Disconnected(s, gen, r.cause()));
             }
         });
+    }
+
+    private ShadowSession sessionOf(Channel ch) {
+        for (ShadowSession s : sessions) {
+            if (s.channel == ch) {
+                return s;
+            }
+        }
+        return null;
     }
 
     private void onAck(ShadowSession s, long epoch) {
@@ -565,10 +578,29 @@ public final class SenderAgent implements Agent {
             finish(j); // the shadow went away; it will catch up again after reconnecting
             return 1;
         }
+        long now = nanoClock.nanoTime();
         for (Channel ch : j.targets) {
-            if (!ch.isWritable()) {
-                return 0; // the slowest LIVE shadow sets the pace of the shared pass
+            ShadowSession s = sessionOf(ch);
+            if (ch.isWritable()) {
+                if (s != null) {
+                    s.blockedSinceNs = 0;
+                }
+                continue;
             }
+            // the slowest live shadow sets the pace of the shared pass, up to the stall timeout: then it is
+            // disconnected (it resumes with a catch-up) so that it does not hold the others back
+            if (s != null && j.catchUpFor == null && j.targets.size() > 1) {
+                if (s.blockedSinceNs == 0) {
+                    s.blockedSinceNs = now;
+                } else if (now - s.blockedSinceNs > TimeUnit.MILLISECONDS.toNanos(settings.stallTimeoutMs())) {
+                    s.blockedSinceNs = 0;
+                    disconnect(s, "too slow: its socket buffer stayed full for over " + settings.stallTimeoutMs()
+                        + " ms while other shadows waited; it resumes with a catch-up");
+                    j.targets.remove(ch);
+                    return 1;
+                }
+            }
+            return 0;
         }
         if (j.next < j.count) {
             long t0 = nanoClock.nanoTime();

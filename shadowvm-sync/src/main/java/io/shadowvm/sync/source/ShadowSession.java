@@ -64,6 +64,8 @@ public final class ShadowSession {
     long ackedEpoch;
     long ackedAtNs;
     long lagMs;
+    long blockedSinceNs;
+    String closeReason;
     String lastError;
 
     ShadowSession(InetSocketAddress address) {
