@@ -23,9 +23,7 @@ import io.shadowvm.sync.SyncException;
 import io.shadowvm.sync.codec.BatchEncoder;
 import io.shadowvm.sync.codec.Compression;
 import io.shadowvm.sync.codec.PageCache;
-import io.shadowvm.sync.codec.PageHashing;
 import io.shadowvm.sync.dirty.DirtyTracker;
-import io.shadowvm.sync.dirty.PageList;
 import io.shadowvm.sync.region.MemoryRegion;
 import io.shadowvm.sync.wire.Critical;
 import io.shadowvm.sync.wire.EpochBegin;
@@ -39,7 +37,6 @@ import io.shadowvm.sync.wire.Transport;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
@@ -87,17 +84,11 @@ public final class SenderAgent implements Agent {
     private final EventLoopGroup group;
     private final Hello hello;
 
-    // page state, indexed by page
-    private final long[] shippedHash;
-    private final long[] pageEpoch;
-    private final int[] slotOf;
+    private final PageBook book;
     private final PageCache cache;
     private final BatchEncoder encoder;
-    private final PageList candidates = new PageList();
-    private final EpochSnapshot.Pool pool = new EpochSnapshot.Pool(64);
     private final TokenBucket bucket;
     private long lastTaken;
-    private boolean first = true;
 
     // jobs
     private final ArrayDeque<Job> shared = new ArrayDeque<>();
@@ -137,15 +128,7 @@ public final class SenderAgent implements Agent {
         this.nanoClock = nanoClock;
         this.epochClock = epochClock;
         this.registry = registry;
-        long pages = region.pageCount();
-        if (pages > Integer.MAX_VALUE) {
-            throw new SyncException("region too large: " + pages + " pages (expected: < 2^31)");
-        }
-        this.shippedHash = new long[(int) pages];
-        Arrays.fill(shippedHash, PageHashing.ZERO_PAGE_HASH);
-        this.pageEpoch = new long[(int) pages];
-        this.slotOf = new int[(int) pages];
-        Arrays.fill(slotOf, -1);
+        this.book = new PageBook(region, tracker, settings.criticalRanges());
         this.cache = new PageCache(settings.cacheBytes());
         this.encoder = new BatchEncoder(settings.batchPages(), settings.deltaLimit(), settings.compression());
         this.bucket = new TokenBucket(settings.bandwidthBytesPerSec(),
@@ -419,75 +402,19 @@ public final class SenderAgent implements Agent {
     private EpochTicket take(byte[] critical) {
         long t0 = nanoClock.nanoTime();
         long epoch = ++lastTaken;
-        EpochSnapshot snap = new EpochSnapshot(epoch, t0, epochClock.epochMillis(), critical, pool);
-        candidates.clear();
-        if (first && !tracker.firstCollectCoversWholeRegion()) {
-            tracker.collect(region, candidates); // starts the tracking interval; the full scan below decides
-            candidates.clear();
-            for (int p = 0; p < shippedHash.length; p++) {
-                candidates.add(p);
-            }
-        } else {
-            tracker.collect(region, candidates);
-        }
-        first = false;
-        long t1 = nanoClock.nanoTime();
-        // copy candidates, keep the ones whose hash changed
-        int n = candidates.size();
-        int[] dirty = new int[Math.max(16, n)];
-        int dirtyCount = 0;
-        for (int i = 0; i < n; i++) {
-            int p = (int) candidates.get(i);
-            int slot = snap.add(p);
-            region.readPage(p, snap.array(slot), snap.offset(slot));
-            long h = PageHashing.hash(snap.array(slot), snap.offset(slot));
-            if (h == shippedHash[p]) {
-                snap.dropLast();
-                continue;
-            }
-            shippedHash[p] = h;
-            pageEpoch[p] = epoch;
-            slotOf[p] = slot;
-            dirty[dirtyCount++] = slot;
-        }
-        snap.dirtySlots = prioritize(snap, dirty, dirtyCount);
-        snap.dirtyCount = dirtyCount;
-        // catch-up sets for shadows that are behind
+        EpochSnapshot snap = book.begin(epoch, t0, epochClock.epochMillis(), critical, nanoClock);
+        int dirtyCount = snap.dirtyCount;
         List<Job> newCatchUps = new ArrayList<>();
         for (ShadowSession s : sessions) {
-            if (s.state != ShadowSession.State.READY) {
-                continue;
+            if (s.state == ShadowSession.State.READY) {
+                int[] slots = book.addLacking(snap, s);
+                s.state = ShadowSession.State.CATCHING_UP;
+                s.catchUpEpoch = epoch;
+                s.sinkHashes = null;
+                newCatchUps.add(new Job(snap, slots, slots.length, s));
             }
-            int[] list = new int[64];
-            int count = 0;
-            for (int p = 0; p < pageEpoch.length; p++) {
-                boolean need = s.sinkHashes != null ? s.sinkHashes[p] != shippedHash[p] : pageEpoch[p] > s.diffBase;
-                if (!need) {
-                    continue;
-                }
-                int slot = slotOf[p];
-                if (slot < 0) {
-                    slot = snap.add(p);
-                    region.readPage(p, snap.array(slot), snap.offset(slot));
-                    slotOf[p] = slot;
-                }
-                if (count == list.length) {
-                    list = Arrays.copyOf(list, count * 2);
-                }
-                list[count++] = slot;
-            }
-            s.state = ShadowSession.State.CATCHING_UP;
-            s.catchUpEpoch = epoch;
-            s.sinkHashes = null;
-            Job j = new Job(snap, prioritize(snap, list, count), count, s);
-            newCatchUps.add(j);
         }
-        for (int i = 0; i < snap.slots(); i++) {
-            slotOf[(int) snap.page(i)] = -1;
-        }
-        if (settings.verify()) {
-            snap.digest = PageHashing.digest(shippedHash);
-        }
+        snap.digest = book.end(snap, settings.verify());
         long t2 = nanoClock.nanoTime();
         Job sharedJob = new Job(snap, snap.dirtySlots, dirtyCount, null);
         shared.add(sharedJob);
@@ -501,7 +428,7 @@ public final class SenderAgent implements Agent {
 
         long pauseNs = t2 - t0;
         pauseTimer.record(pauseNs, TimeUnit.NANOSECONDS);
-        scanTimer.record(t1 - t0, TimeUnit.NANOSECONDS);
+        scanTimer.record(book.scanNs(), TimeUnit.NANOSECONDS);
         pauseUs.recordValue(Math.min(pauseNs / 1000, pauseUs.getHighestTrackableValue()));
         epochs.incrementAndGet();
         epochCounter.increment();
@@ -513,34 +440,6 @@ public final class SenderAgent implements Agent {
         unacked.add(ticket);
         completeAcks();
         return ticket;
-    }
-
-    /** Orders slots: pages inside critical ranges first, then the rest, each in ascending page order. */
-    private int[] prioritize(EpochSnapshot snap, int[] slots, int count) {
-        long[] ranges = settings.criticalRanges();
-        if (ranges.length == 0) {
-            return slots;
-        }
-        int[] out = new int[Math.max(count, 1)];
-        int k = 0;
-        for (int pass = 0; pass < 2; pass++) {
-            for (int i = 0; i < count; i++) {
-                boolean crit = isCritical(snap.page(slots[i]), ranges);
-                if (crit == (pass == 0)) {
-                    out[k++] = slots[i];
-                }
-            }
-        }
-        return out;
-    }
-
-    private static boolean isCritical(long page, long[] ranges) {
-        for (int i = 0; i < ranges.length; i += 2) {
-            if (page >= ranges[i] && page < ranges[i] + ranges[i + 1]) {
-                return true;
-            }
-        }
-        return false;
     }
 
     // ---------------------------------------------------------------- shipping
@@ -747,52 +646,14 @@ public final class SenderAgent implements Agent {
      */
     private boolean bridge(ShadowSession s, long from) {
         long to = lastStartedShared;
-        EpochSnapshot newest = null;
-        long expect = from + 1;
-        for (EpochSnapshot h : history) {
-            if (h.epoch > from && h.epoch <= to) {
-                if (h.epoch != expect) {
-                    return false;
-                }
-                expect++;
-                newest = h;
-            }
-        }
-        if (newest == null || expect != to + 1) {
+        EpochSnapshot b = book.bridge(history, history.descendingIterator(), from, to);
+        if (b == null) {
             return false;
         }
-        EpochSnapshot b = new EpochSnapshot(to, newest.takenAtNs, newest.takenAtMs, newest.critical, pool);
-        b.digest = newest.digest;
-        int[] list = new int[64];
-        int count = 0;
-        for (Iterator<EpochSnapshot> it = history.descendingIterator(); it.hasNext(); ) {
-            EpochSnapshot h = it.next();
-            if (h.epoch <= from || h.epoch > to) {
-                continue;
-            }
-            for (int i = 0; i < h.dirtyCount; i++) {
-                int src = h.dirtySlots[i];
-                int p = (int) h.page(src);
-                if (slotOf[p] >= 0) {
-                    continue; // a newer epoch already gave this page
-                }
-                int slot = b.add(p);
-                System.arraycopy(h.array(src), h.offset(src), b.array(slot), b.offset(slot), MemoryRegion.PAGE_SIZE);
-                slotOf[p] = slot;
-                if (count == list.length) {
-                    list = Arrays.copyOf(list, count * 2);
-                }
-                list[count++] = slot;
-            }
-        }
-        for (int i = 0; i < b.slots(); i++) {
-            slotOf[(int) b.page(i)] = -1;
-        }
-        b.refs = 1;
         s.sinkApplied = from;
         s.catchUpEpoch = to;
         s.state = ShadowSession.State.CATCHING_UP;
-        pendingJobs.add(new Job(b, prioritize(b, list, count), count, s));
+        pendingJobs.add(new Job(b, b.dirtySlots, b.dirtyCount, s));
         return true;
     }
 
