@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
         io.shadowvm.cli.testbed.TestbedCommand.class,
         io.shadowvm.cli.controller.ControllerCommand.class,
         io.shadowvm.cli.controller.StatusCommand.class,
+        io.shadowvm.cli.controller.AgentCommand.class,
+        io.shadowvm.cli.controller.DemoCommand.class,
     })
 public final class ShadowVm implements Runnable {
     public static final int EXIT_OK = 0;

@@ -11,6 +11,7 @@ import io.shadowvm.controller.model.VmDesired;
 import io.shadowvm.controller.model.VmPlacement;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,7 +36,11 @@ final class Failover {
             }
             st.awaitingReturn.clear();
         }
-        for (FailureDetector.Transition t : st.detector.evaluate(now)) {
+        List<FailureDetector.Transition> transitions = st.detector.evaluate(now);
+        if (massSilence(transitions, now)) {
+            return;
+        }
+        for (FailureDetector.Transition t : transitions) {
             HostSession s = st.hosts.get(t.host());
             if (s == null) {
                 continue;
@@ -47,6 +52,43 @@ final class Failover {
                 hostDied(s, t.lastHeartbeatMs(), now);
             }
         }
+    }
+
+    /**
+     * When more than half of the registered hosts would be dead at once, the likelier explanation is that the
+     * controller itself (or its network) stalled, not that half the datacenter failed in the same instant:
+     * nothing is failed over, the detectors of those hosts start afresh, and the event says so. (The same
+     * guard as "zone disruption" handling in cluster managers.)
+     */
+    private boolean massSilence(List<FailureDetector.Transition> transitions, long now) {
+        int dying = 0;
+        for (FailureDetector.Transition t : transitions) {
+            if (t.to() == HostLiveness.DEAD) {
+                dying++;
+            }
+        }
+        if (dying == 0) {
+            return false;
+        }
+        int dead = dying;
+        for (HostSession s : st.hosts.values()) {
+            if (s.liveness == HostLiveness.DEAD) {
+                dead++;
+            }
+        }
+        if (dead * 2 <= st.hosts.size()) {
+            return false;
+        }
+        for (FailureDetector.Transition t : transitions) {
+            st.detector.register(t.host(), now);
+            HostSession s = st.hosts.get(t.host());
+            if (s != null) {
+                s.liveness = HostLiveness.ALIVE;
+            }
+        }
+        st.events.add(now, "host", null, null, dying + " hosts fell silent at once (" + dead + " of " + st.hosts.size()
+            + " would be dead): suspecting a stall of the controller or its network, not failing over");
+        return true;
     }
 
     private void hostDied(HostSession s, long lastHeartbeatMs, long now) {
