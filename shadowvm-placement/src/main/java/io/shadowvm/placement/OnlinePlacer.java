@@ -49,7 +49,8 @@ public final class OnlinePlacer {
     private final double[] feasibleScores;
     private int[] partners = new int[8];
     private int partnerCount;
-    private final int[] primaryCandidates = new int[PRIMARY_CANDIDATES];
+    private final int[] primaryRacks;
+    private final double[] primaryScores;
 
     public OnlinePlacer(ClusterState state, PlacementWeights weights, long seed) {
         this.state = state;
@@ -81,6 +82,8 @@ public final class OnlinePlacer {
         powerMark = new int[powers];
         feasibleRacks = new int[racks];
         feasibleScores = new double[racks];
+        primaryRacks = new int[racks];
+        primaryScores = new double[racks];
     }
 
     public OnlinePlacer(ClusterState state, long seed) {
@@ -104,17 +107,18 @@ public final class OnlinePlacer {
         }
         collectPartners(vm);
         int start = racks == 0 ? 0 : random.nextInt(racks);
-        int candidates = choosePrimaries(vm, start);
-        if (candidates == 0) {
-            throw Diagnosis.of(state, vm, 0, -1, new int[0], 0);
-        }
+        int primaryRackCount = scorePrimaryRacks(vm, start);
         int n = vm.policy().shadows();
         int[] shadows = new int[n];
         int[] bestShadows = null;
         int bestPrimary = -1;
         int bestCount = -1;
-        for (int c = 0; c < candidates; c++) {
-            int primary = primaryCandidates[c];
+        // candidates are produced lazily, best rack first: the first one nearly always takes all shadows
+        for (int c = 0; c < PRIMARY_CANDIDATES; c++) {
+            int primary = nextPrimary(vm, primaryRackCount);
+            if (primary < 0) {
+                break;
+            }
             int placed = chooseShadows(vm, primary, shadows, start);
             if (placed == n) {
                 return state.place(vm, primary, shadows, null);
@@ -124,6 +128,9 @@ public final class OnlinePlacer {
                 bestPrimary = primary;
                 bestShadows = Arrays.copyOf(shadows, placed);
             }
+        }
+        if (bestPrimary < 0) {
+            throw Diagnosis.of(state, vm, 0, -1, new int[0], 0);
         }
         PlacementInfeasibleException why = Diagnosis.of(state, vm, bestCount + 1, bestPrimary, bestShadows, bestCount);
         if (vm.policy().allowPartial()) {
@@ -176,31 +183,35 @@ public final class OnlinePlacer {
 
     // ---- the primary -------------------------------------------------------------------------------
 
-    private int choosePrimaries(VmSpec vm, int start) {
+    /** Scores every rack that may hold the primary into {@code primaryRacks}/{@code primaryScores}. */
+    private int scorePrimaryRacks(VmSpec vm, int start) {
         int cores = vm.vcpus();
         long mem = vm.memoryMib();
         double nic = vm.networkMbps();
         int count = 0;
         for (int i = 0; i < racks; i++) {
-            int r = (start + i) % racks;
+            int r = start + i < racks ? start + i : start + i - racks;
             if (state.rackAliveHosts(r) == 0 || !state.rackMayFit(r, cores, mem, nic)) {
                 continue;
             }
-            feasibleRacks[count] = r;
-            feasibleScores[count] = weights.spread() * state.rackFreeMemoryFraction(r) + weights.affinity() * affinity(r);
+            primaryRacks[count] = r;
+            primaryScores[count] = weights.spread() * state.rackFreeMemoryFraction(r)
+                + (partnerCount == 0 ? 0 : weights.affinity() * affinity(r));
             count++;
         }
-        int found = 0;
-        while (found < PRIMARY_CANDIDATES && count > 0) {
-            int best = argmax(count);
-            int r = feasibleRacks[best];
-            count = removeAt(best, count);
-            int h = bestHost(r, cores, mem, nic, -1, 0);
+        return count;
+    }
+
+    /** The best host of the best remaining primary rack (which is then used up), or -1 when none is left. */
+    private int nextPrimary(VmSpec vm, int count) {
+        for (int i = argmax(primaryScores, count); i >= 0; i = argmax(primaryScores, count)) {
+            primaryScores[i] = Double.NEGATIVE_INFINITY;
+            int h = bestHost(primaryRacks[i], vm.vcpus(), vm.memoryMib(), vm.networkMbps(), -1, 0);
             if (h >= 0) {
-                primaryCandidates[found++] = h;
+                return h;
             }
         }
-        return found;
+        return -1;
     }
 
     /** How near rack {@code r} is to the primaries of the VM's communication partners, in [0, 1]. */
@@ -256,8 +267,10 @@ public final class OnlinePlacer {
         int primaryPod = rackPod[primaryRack];
         for (int k = 0; k < out.length; k++) {
             int count = 0;
+            int best = -1;
+            double bestScore = Double.NEGATIVE_INFINITY;
             for (int i = 0; i < racks; i++) {
-                int r = (start + i) % racks;
+                int r = start + i < racks ? start + i : start + i - racks;
                 if (rackMark[r] == stamp || (avoidPod && podMark[rackPod[r]] == stamp)
                     || (avoidPower && powerMark[state.powerOfRack(r)] == stamp)
                     || state.rackAliveHosts(r) == 0 || !state.rackMayFit(r, cores, mem, sync)) {
@@ -267,18 +280,25 @@ public final class OnlinePlacer {
                     state.uplinkCapacityMbps(primaryRack) - state.uplinkSyncMbps(primaryRack),
                     state.uplinkCapacityMbps(r) - state.uplinkSyncMbps(r)) - sync;
                 double cap = Math.min(state.uplinkCapacityMbps(primaryRack), state.uplinkCapacityMbps(r));
-                feasibleRacks[count] = r;
-                feasibleScores[count] = weights.syncHeadroom() * clamp01(uplinkHeadroom / cap)
+                double score = weights.syncHeadroom() * clamp01(uplinkHeadroom / cap)
                     + weights.hops() * (rackPod[r] == primaryPod ? 1.0 : 0.0)
                     + weights.spread() * state.rackFreeMemoryFraction(r);
+                feasibleRacks[count] = r;
+                feasibleScores[count] = score;
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = count;
+                }
                 count++;
             }
             int h = -1;
-            while (h < 0 && count > 0) {
-                int best = argmax(count);
-                int r = feasibleRacks[best];
-                count = removeAt(best, count);
-                h = bestHost(r, cores, mem, sync, primary, sync);
+            while (best >= 0) {
+                h = bestHost(feasibleRacks[best], cores, mem, sync, primary, sync);
+                if (h >= 0) {
+                    break;
+                }
+                feasibleScores[best] = Double.NEGATIVE_INFINITY;
+                best = argmax(feasibleScores, count);
             }
             if (h < 0) {
                 return k;
@@ -329,21 +349,20 @@ public final class OnlinePlacer {
 
     // ---- small helpers -----------------------------------------------------------------------------
 
-    private int argmax(int count) {
-        int best = 0;
-        for (int i = 1; i < count; i++) {
-            if (feasibleScores[i] > feasibleScores[best]) {
+    /**
+     * Index of the largest score among the first {@code count} (the earliest on ties, i.e. scan order), or -1
+     * when all are used up ({@code -Infinity}).
+     */
+    private static int argmax(double[] scores, int count) {
+        int best = -1;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < count; i++) {
+            if (scores[i] > bestScore) {
+                bestScore = scores[i];
                 best = i;
             }
         }
         return best;
-    }
-
-    /** Removes entry {@code i} of the feasible list keeping scan order (ties go to the earlier rack). */
-    private int removeAt(int i, int count) {
-        System.arraycopy(feasibleRacks, i + 1, feasibleRacks, i, count - i - 1);
-        System.arraycopy(feasibleScores, i + 1, feasibleScores, i, count - i - 1);
-        return count - 1;
     }
 
     private static double clamp01(double v) {
