@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Background traffic with iperf3: loads the uplink of --from-rack by sending TCP from its first host to
-# the first host of --to-rack (default: the next rack) for --seconds. --stop ends a running load.
+# the first host of --to-rack (default: the next rack, r1 after the last) for --seconds. --stop ends a running load.
 # The processes run inside the testbed's namespaces, so down.sh stops them too.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -37,7 +37,11 @@ command -v iperf3 >/dev/null 2>&1 || die "missing: iperf3 (Debian package iperf3
 [[ "$streams" =~ ^[0-9]+$ ]] && [ "$streams" -ge 1 ] && [ "$streams" -le 32 ] || die "invalid --streams: '$streams' (expected: 1-32)"
 [[ "$from" =~ ^r([0-9]+)$ ]] || die "invalid --from-rack: '$from' (expected: r1, r2, ...)"
 fnum="${BASH_REMATCH[1]}"
-if [ -z "$to" ]; then to="r$((fnum + 1))"; fi
+if [ -z "$to" ]; then
+  # the next rack, wrapping around to r1 from the last one
+  to="r$((fnum + 1))"
+  ip netns list | awk '{print $1}' | grep -qx "$(ns_host "${to}h1")" || to="r1"
+fi
 [[ "$to" =~ ^r([0-9]+)$ ]] || die "invalid --to-rack: '$to' (expected: r1, r2, ...)"
 tnum="${BASH_REMATCH[1]}"
 [ "$fnum" != "$tnum" ] || die "--to-rack must differ from --from-rack ($from): the load has to cross the uplink"
