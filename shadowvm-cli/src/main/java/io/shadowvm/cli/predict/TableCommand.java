@@ -55,7 +55,9 @@ public final class TableCommand implements Callable<Integer> {
         description = "Event count below which the lower percentile is added (default ${DEFAULT-VALUE}).")
     int minEvents;
 
-    @Option(names = "--time-budget", paramLabel = "S", defaultValue = "600", description = "Safety cap on recurrent training, s (default ${DEFAULT-VALUE}); epochs bound it normally.")
+    @Option(names = "--time-budget", paramLabel = "S", defaultValue = "7200",
+        description = "Safety cap on each recurrent training, s (default ${DEFAULT-VALUE}); epochs bound it, so the table is"
+            + " reproducible unless a training hits the cap (its \"Fitted\" note then shows fewer epochs than best+patience).")
     double timeBudgetSec;
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "5",
