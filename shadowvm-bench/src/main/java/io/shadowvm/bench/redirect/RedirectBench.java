@@ -28,7 +28,7 @@ public final class RedirectBench {
 
     public static void main(String[] args) throws Exception {
         double seconds = 3;
-        double warmup = 3;
+        double warmup = 25;
         int concurrency = 32;
         int threads = 2;
         int bulkMib = 256;
@@ -86,8 +86,9 @@ public final class RedirectBench {
                         names.add("haproxy " + w.mode + (w.kind == LoadGen.Kind.BULK ? " splice-auto" : ""));
                         targets.add(c.address);
                     }
-                    // Warm every JIT (ours, the proxies') first, then measure the targets in turn, several rounds, so
-                    // that load from elsewhere on a shared machine hits them all alike; report each one's median round.
+                    // Warm every JIT (ours, the proxies') first: on a CPU-starved machine C2 needs tens of seconds to
+                    // reach steady state. Then measure the targets in turn, several rounds, so that load from
+                    // elsewhere on a shared machine hits them all alike; report each one's median round.
                     for (InetSocketAddress t : targets) {
                         load.run(w.kind, t, w.concurrency, 0, warmup);
                     }

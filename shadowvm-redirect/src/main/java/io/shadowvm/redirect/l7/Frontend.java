@@ -25,8 +25,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
- * One client connection: takes whole requests one at a time (AUTO_READ off; read again only when idle), routes
- * each to a backend, and writes the response back with {@link L7Config#BACKEND_HEADER}.
+ * One client connection: takes whole requests one at a time, routes each to a backend, and writes the response
+ * back with {@link L7Config#BACKEND_HEADER}. Reading stays on while the client waits for its response (the usual
+ * case, and no epoll re-arming per request); it pauses only while a pipelined request is already queued behind
+ * the one in progress, which bounds what a client can make us buffer.
  */
 final class Frontend extends ChannelInboundHandlerAdapter implements Exchange {
     private static final int MAX_PIPELINED = 16;
@@ -52,9 +54,8 @@ final class Frontend extends ChannelInboundHandlerAdapter implements Exchange {
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext context) {
+    public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
-        context.read();
     }
 
     @Override
@@ -82,13 +83,8 @@ final class Frontend extends ChannelInboundHandlerAdapter implements Exchange {
         queue.add(req);
         if (current == null) {
             next();
-        }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext context) {
-        if (current == null && queue.isEmpty()) {
-            context.read(); // still assembling a request (or discarding an oversized body): keep reading
+        } else {
+            context.channel().config().setAutoRead(false); // a pipelined request waits: stop reading more
         }
     }
 
@@ -119,7 +115,9 @@ final class Frontend extends ChannelInboundHandlerAdapter implements Exchange {
         current = queue.poll();
         if (current == null) {
             deadline.responseSent();
-            ctx.read();
+            if (!ctx.channel().config().isAutoRead()) {
+                ctx.channel().config().setAutoRead(true);
+            }
             return;
         }
         currentKeepAlive = HttpUtil.isKeepAlive(current);
