@@ -70,6 +70,11 @@ public final class ReplicaStore implements AutoCloseable {
     private long stagedPages;
     private long[] stagedIndex = new long[1024];
     private long[] stagedHash = new long[1024];
+    /** Staged pages also kept in memory (up to 256 MiB) so the apply need not read the journal back. */
+    private static final int MEM_CHUNK_PAGES = 256;
+    private static final long MEM_LIMIT_PAGES = (256L << 20) / PAGE;
+    private byte[][] memChunks = new byte[16][];
+    private boolean inMemory;
 
     private ReplicaStore(Path file, long createBytes, boolean durable) {
         this.file = file;
@@ -172,6 +177,7 @@ public final class ReplicaStore implements AutoCloseable {
         stagingEpoch = epoch;
         stagingStream = stream;
         stagedPages = 0;
+        inMemory = true;
         jbuf.putInt(JOURNAL_MAGIC).putInt(FORMAT).putLong(epoch).putLong(stream);
     }
 
@@ -188,6 +194,18 @@ public final class ReplicaStore implements AutoCloseable {
         }
         stagedIndex[(int) stagedPages] = page;
         stagedHash[(int) stagedPages] = pageHashes != null ? PageHashing.hash(data, off) : 0;
+        if (inMemory && stagedPages < MEM_LIMIT_PAGES) {
+            int c = (int) (stagedPages / MEM_CHUNK_PAGES);
+            if (c == memChunks.length) {
+                memChunks = Arrays.copyOf(memChunks, c * 2);
+            }
+            if (memChunks[c] == null) {
+                memChunks[c] = new byte[MEM_CHUNK_PAGES * PAGE];
+            }
+            System.arraycopy(data, off, memChunks[c], (int) (stagedPages % MEM_CHUNK_PAGES) * PAGE, PAGE);
+        } else {
+            inMemory = false;
+        }
         stagedPages++;
     }
 
@@ -238,9 +256,14 @@ public final class ReplicaStore implements AutoCloseable {
         long epoch = stagingEpoch;
         long stream = stagingStream;
         long pages = stagedPages;
+        boolean fromMemory = inMemory;
         seal(criticalBlob);
         try {
-            redo(epoch, stream);
+            if (fromMemory) {
+                applyFromMemory(epoch, stream, pages, criticalBlob);
+            } else {
+                redo(epoch, stream);
+            }
         } catch (IOException e) {
             throw new SyncException("cannot apply epoch " + epoch + " from " + journalFile + ": " + e.getMessage(), e);
         }
@@ -330,7 +353,6 @@ public final class ReplicaStore implements AutoCloseable {
     /** Applies a committed journal to the replica, then critical file and meta; deletes the journal. */
     private void redo(long epoch, long stream) throws IOException {
         byte[] blob;
-        long pages = 0;
         lock.writeLock().lock();
         try (DataInputStream m = openJournal()) {
             byte[] page = new byte[PAGE];
@@ -344,7 +366,6 @@ public final class ReplicaStore implements AutoCloseable {
                     if (pageHashes != null) {
                         pageHashes[(int) p] = PageHashing.hash(page, 0);
                     }
-                    pages++;
                 } else if (tag == 2) {
                     blob = new byte[m.readInt()];
                     m.readFully(blob);
@@ -352,27 +373,51 @@ public final class ReplicaStore implements AutoCloseable {
                     break;
                 }
             }
-            if (durable) {
-                region.force();
-            }
-            writeAtomically(criticalFile, ByteBuffer.wrap(blob));
-            CRC32C c = new CRC32C();
-            c.update(blob);
-            ByteBuffer meta = ByteBuffer.allocate(META_BYTES);
-            meta.putInt(META_MAGIC).putInt(FORMAT).putLong(stream).putLong(epoch).putLong(region.sizeBytes())
-                .putInt(blob.length).putInt((int) c.getValue());
-            CRC32C mc = new CRC32C();
-            mc.update(meta.array(), 0, 40);
-            meta.putInt((int) mc.getValue()).putInt(0);
-            meta.flip();
-            writeAtomically(metaFile, meta);
-            Files.deleteIfExists(journalFile);
-            this.streamId = stream;
-            this.appliedEpoch = epoch;
-            this.critical = blob;
+            finishApply(epoch, stream, blob);
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /** The same as {@link #redo} with the pages taken from memory (the journal is sealed already). */
+    private void applyFromMemory(long epoch, long stream, long pages, byte[] blob) throws IOException {
+        lock.writeLock().lock();
+        try {
+            for (int i = 0; i < pages; i++) {
+                byte[] chunk = memChunks[i / MEM_CHUNK_PAGES];
+                int off = (i % MEM_CHUNK_PAGES) * PAGE;
+                long p = stagedIndex[i];
+                region.writePage(p, chunk, off);
+                if (pageHashes != null) {
+                    pageHashes[(int) p] = PageHashing.hash(chunk, off);
+                }
+            }
+            finishApply(epoch, stream, blob.clone());
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** After the pages: flush, critical file, meta, journal deleted (caller holds the write lock). */
+    private void finishApply(long epoch, long stream, byte[] blob) throws IOException {
+        if (durable) {
+            region.force();
+        }
+        writeAtomically(criticalFile, ByteBuffer.wrap(blob));
+        CRC32C c = new CRC32C();
+        c.update(blob);
+        ByteBuffer meta = ByteBuffer.allocate(META_BYTES);
+        meta.putInt(META_MAGIC).putInt(FORMAT).putLong(stream).putLong(epoch).putLong(region.sizeBytes())
+            .putInt(blob.length).putInt((int) c.getValue());
+        CRC32C mc = new CRC32C();
+        mc.update(meta.array(), 0, 40);
+        meta.putInt((int) mc.getValue()).putInt(0);
+        meta.flip();
+        writeAtomically(metaFile, meta);
+        Files.deleteIfExists(journalFile);
+        this.streamId = stream;
+        this.appliedEpoch = epoch;
+        this.critical = blob;
     }
 
     /** The journal positioned after its header. */
