@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * the ack, release the held output] → {@code cont}. Without output commit the frame is shipped after {@code cont}
  * by the caller. Single-threaded: one caller thread drives it.
  */
-public final class QemuCheckpointer implements AutoCloseable {
+public final class QemuCheckpointer implements AutoCloseable, ShadowingAgent.Checkpointable {
     private static final Duration T = Duration.ofSeconds(10);
 
     private final QemuVm vm;
@@ -83,6 +83,7 @@ public final class QemuCheckpointer implements AutoCloseable {
     }
 
     /** Releases everything held for acknowledged epochs (not the running epoch's output). */
+    @Override
     public void releaseOutput() {
         setBuffer("fbh", "off");
         setBuffer("fbh", "on");
@@ -168,6 +169,9 @@ public final class QemuCheckpointer implements AutoCloseable {
         lastBlob = DeviceStateBlob.wrap(epoch, devBuf, devLen);
         long t2 = clock.nanoTime();
         io.shadowvm.sync.EpochTicket ticket = source.takeEpoch(lastBlob);
+        if (outputHeld) {
+            sealEpochOutput();
+        }
         if (ticket.epoch() != epoch) {
             vm.resume();
             throw new HypervisorException("sync numbered the epoch " + ticket.epoch() + " (expected: " + epoch + ")");
@@ -177,6 +181,16 @@ public final class QemuCheckpointer implements AutoCloseable {
         long t4 = clock.nanoTime();
         return new SyncEpoch(new EpochResult(epoch, (t1 - t0) / 1000, (t2 - t1) / 1000, (t3 - t2) / 1000, 0, (t4 - t3) / 1000,
                 (t4 - t0) / 1000, 0, (int) ticket.dirtyPages(), lastBlob.length, 0), ticket);
+    }
+
+    @Override
+    public SyncEpoch takePaused(long epoch, io.shadowvm.sync.SyncSource source) {
+        return checkpointToSync(epoch, source);
+    }
+
+    @Override
+    public boolean holdsOutput() {
+        return outputHeld;
     }
 
     /** A checkpoint handed to sync: its timings and sync's ticket. */
