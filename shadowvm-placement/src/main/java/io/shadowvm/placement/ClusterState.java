@@ -290,15 +290,8 @@ public final class ClusterState {
             throw new ShadowVmException(vm.name() + ": " + shadows.length + " shadows but the policy asks for "
                 + vm.policy().shadows() + " and does not allow partial placement");
         }
-        checkFits(vm, primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps(), "primary");
+        checkRoles(vm, primary, shadows);
         double sync = syncMbps(vm);
-        for (int i = 0; i < shadows.length; i++) {
-            checkFits(vm, shadows[i], vm.shadowVcpus(), vm.memoryMib(), sync, "shadow " + (i + 1));
-            checkSeparated(vm, primary, shadows[i]);
-            for (int j = 0; j < i; j++) {
-                checkSeparated(vm, shadows[j], shadows[i]);
-            }
-        }
         reserve(primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
         int[] from = new int[shadows.length];
         for (int i = 0; i < shadows.length; i++) {
@@ -321,16 +314,7 @@ public final class ClusterState {
             throw new ShadowVmException(vmName + ": not placed (" + vms.size() + " VMs are)");
         }
         VmSpec vm = e.vm;
-        if (e.primary >= 0) {
-            release(e.primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
-        }
-        double sync = syncMbps(vm);
-        for (int i = 0; i < e.shadows.length; i++) {
-            release(e.shadows[i], vm.shadowVcpus(), vm.memoryMib(), sync);
-            if (e.syncFromRack[i] >= 0) {
-                addUplinkSync(e.syncFromRack[i], hostRack[e.shadows[i]], -sync);
-            }
-        }
+        releaseRoles(e);
         for (String p : vm.communicatesWith()) {
             List<String> l = talkersTo.get(p);
             if (l != null) {
@@ -469,7 +453,111 @@ public final class ClusterState {
         return toPlacement(e);
     }
 
+    /**
+     * Moves the roles of several placed VMs at once (a rebalancing plan): every VM keeps its number of
+     * shadows, and its entry (and its position in {@link #placements()}) stays. All the VMs' old reservations
+     * are released first and the new ones checked and reserved afterwards, so plans that swap capacity
+     * between VMs apply; if any VM's new roles break a hard constraint, everything is rolled back and a
+     * {@link ShadowVmException} names it.
+     *
+     * @param rolesByVm for each VM: its new primary host index followed by its new shadow host indexes
+     */
+    public void moveAll(Map<String, int[]> rolesByVm) {
+        List<Entry> entries = new ArrayList<>(rolesByVm.size());
+        for (Map.Entry<String, int[]> m : rolesByVm.entrySet()) {
+            Entry e = vms.get(m.getKey());
+            if (e == null) {
+                throw new ShadowVmException(m.getKey() + ": not placed (" + vms.size() + " VMs are)");
+            }
+            if (e.primary < 0) {
+                throw new ShadowVmException(m.getKey() + ": has no primary (promote a shadow first)");
+            }
+            if (m.getValue().length != e.shadows.length + 1) {
+                throw new ShadowVmException(m.getKey() + ": " + (m.getValue().length - 1) + " shadows in the plan, "
+                    + e.shadows.length + " placed (expected: the same number)");
+            }
+            entries.add(e);
+        }
+        int[] oldPrimary = new int[entries.size()];
+        int[][] oldShadows = new int[entries.size()][];
+        int[][] oldFrom = new int[entries.size()][];
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            oldPrimary[i] = e.primary;
+            oldShadows[i] = e.shadows;
+            oldFrom[i] = e.syncFromRack;
+            releaseRoles(e);
+        }
+        int done = 0;
+        try {
+            for (Entry e : entries) {
+                int[] roles = rolesByVm.get(e.vm.name());
+                int[] shadows = Arrays.copyOfRange(roles, 1, roles.length);
+                checkRoles(e.vm, roles[0], shadows);
+                e.primary = roles[0];
+                e.shadows = shadows;
+                e.syncFromRack = new int[shadows.length];
+                Arrays.fill(e.syncFromRack, hostRack[roles[0]]);
+                reserveRoles(e);
+                done++;
+            }
+        } catch (ShadowVmException ex) {
+            for (int i = 0; i < done; i++) {
+                releaseRoles(entries.get(i));
+            }
+            for (int i = 0; i < entries.size(); i++) {
+                Entry e = entries.get(i);
+                e.primary = oldPrimary[i];
+                e.shadows = oldShadows[i];
+                e.syncFromRack = oldFrom[i];
+                reserveRoles(e);
+            }
+            throw ex;
+        }
+    }
+
     // ---- internals ---------------------------------------------------------------------------------
+
+    /** Capacity and separation of a primary and its shadows against the current free capacity. */
+    private void checkRoles(VmSpec vm, int primary, int[] shadows) {
+        checkFits(vm, primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps(), "primary");
+        double sync = syncMbps(vm);
+        for (int i = 0; i < shadows.length; i++) {
+            checkFits(vm, shadows[i], vm.shadowVcpus(), vm.memoryMib(), sync, "shadow " + (i + 1));
+            checkSeparated(vm, primary, shadows[i]);
+            for (int j = 0; j < i; j++) {
+                checkSeparated(vm, shadows[j], shadows[i]);
+            }
+        }
+    }
+
+    private void reserveRoles(Entry e) {
+        VmSpec vm = e.vm;
+        if (e.primary >= 0) {
+            reserve(e.primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
+        }
+        double sync = syncMbps(vm);
+        for (int i = 0; i < e.shadows.length; i++) {
+            reserve(e.shadows[i], vm.shadowVcpus(), vm.memoryMib(), sync);
+            if (e.syncFromRack[i] >= 0) {
+                addUplinkSync(e.syncFromRack[i], hostRack[e.shadows[i]], sync);
+            }
+        }
+    }
+
+    private void releaseRoles(Entry e) {
+        VmSpec vm = e.vm;
+        if (e.primary >= 0) {
+            release(e.primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
+        }
+        double sync = syncMbps(vm);
+        for (int i = 0; i < e.shadows.length; i++) {
+            release(e.shadows[i], vm.shadowVcpus(), vm.memoryMib(), sync);
+            if (e.syncFromRack[i] >= 0) {
+                addUplinkSync(e.syncFromRack[i], hostRack[e.shadows[i]], -sync);
+            }
+        }
+    }
 
     private void checkFits(VmSpec vm, int host, int cores, long mem, double nic, String role) {
         if (host < 0 || host >= hostRack.length) {

@@ -176,6 +176,36 @@ class ClusterStateTest {
         assertThat(state.placement("p").shadows()).containsExactly("h3");
     }
 
+    @Test
+    void shouldMoveSeveralVmsAtOnceSoThatTheyCanSwapHostsAndKeepTheirOrder() {
+        ClusterState small = new ClusterState(uniform(1, 3, 1, 8, 16384, 10, 40));
+        small.place(vm("a", 6, 1024, 10, 0, ShadowMode.STANDBY), 0, new int[0], null);
+        small.place(vm("b", 6, 1024, 10, 0, ShadowMode.STANDBY), 1, new int[0], null);
+        small.moveAll(java.util.Map.of("a", new int[] {1}, "b", new int[] {0}));
+        assertThat(small.placements()).extracting(Placement::name, Placement::primary)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("a", "h2"), org.assertj.core.groups.Tuple.tuple("b", "h1"));
+        assertThat(small.freeCores(0)).isEqualTo(2);
+        assertThat(small.freeCores(1)).isEqualTo(2);
+        assertHardConstraintsHold(small);
+    }
+
+    @Test
+    void shouldRollBackEveryMoveWhenOneBreaksAHardConstraint() {
+        state.place(vm("a", 4, 8192, 100, 1, ShadowMode.STANDBY), 0, new int[] {2}, null);
+        state.place(vm("b", 4, 8192, 100, 1, ShadowMode.STANDBY), 4, new int[] {6}, null);
+        java.util.Map<String, int[]> plan = new java.util.LinkedHashMap<>();
+        plan.put("a", new int[] {1, 3});
+        plan.put("b", new int[] {4, 5}); // h5 and h6 share rack r3
+        assertThatThrownBy(() -> state.moveAll(plan))
+            .hasMessage("b: h5 and h6 share rack r3 (expected: every role on its own rack)");
+        assertThat(state.placement("a").primary()).isEqualTo("h1");
+        assertThat(state.placement("a").shadows()).containsExactly("h3");
+        assertThat(state.placement("b").shadows()).containsExactly("h7");
+        assertThat(state.freeCores(1)).isEqualTo(32);
+        assertThat(state.uplinkSyncMbps(0)).isEqualTo(100);
+        assertHardConstraintsHold(state);
+    }
+
     private static io.shadowvm.core.vm.VmSpec partialVm() {
         return Fixtures.partial(vm("p", 2));
     }

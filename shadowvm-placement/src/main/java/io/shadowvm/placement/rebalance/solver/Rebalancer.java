@@ -192,39 +192,30 @@ public final class Rebalancer {
     }
 
     /**
-     * Makes {@code state} follow the result's plan: every VM with a moved role is removed and placed again on
-     * its new hosts. Refuses a plan that breaks a hard constraint; {@link ClusterState#place} re-checks each VM.
+     * Makes {@code state} follow the result's plan with {@link ClusterState#moveAll} (all or nothing; every VM
+     * is re-checked, and keeps its place in the state's order). Refuses a plan that breaks a hard constraint.
      */
     public static void apply(ClusterState state, Result result) {
         if (!result.bestScore().isFeasible()) {
             throw new ShadowVmException("rebalance plan breaks hard constraints (score " + result.bestScore()
                 + "); not applied");
         }
-        Map<String, int[]> hostsByVm = new LinkedHashMap<>();
+        Map<String, int[]> rolesByVm = new LinkedHashMap<>();
         for (RoleAssignment a : result.bestPlan().getAssignments()) {
             if (a.isMoved()) {
-                hostsByVm.put(a.getVm().name(), null);
+                rolesByVm.put(a.getVm().name(), null);
             }
         }
         for (RoleAssignment a : result.bestPlan().getAssignments()) {
-            if (hostsByVm.containsKey(a.getVm().name())) {
-                int[] roles = hostsByVm.get(a.getVm().name());
+            if (rolesByVm.containsKey(a.getVm().name())) {
+                int[] roles = rolesByVm.get(a.getVm().name());
                 if (roles == null) {
                     roles = new int[a.getVm().shadows() + 1];
-                    hostsByVm.put(a.getVm().name(), roles);
+                    rolesByVm.put(a.getVm().name(), roles);
                 }
                 roles[a.getRole()] = a.getHost().index();
             }
         }
-        List<Placement> removed = new ArrayList<>();
-        for (String vm : hostsByVm.keySet()) {
-            removed.add(state.remove(vm));
-        }
-        for (Placement old : removed) {
-            int[] roles = hostsByVm.get(old.name());
-            int[] shadows = new int[roles.length - 1];
-            System.arraycopy(roles, 1, shadows, 0, shadows.length);
-            state.place(old.vm(), roles[0], shadows, old.partialReason());
-        }
+        state.moveAll(rolesByVm);
     }
 }

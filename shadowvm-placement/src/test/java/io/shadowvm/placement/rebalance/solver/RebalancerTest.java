@@ -82,6 +82,21 @@ class RebalancerTest {
     }
 
     @Test
+    void shouldApplyAPlanThatMovesVmsWhichLostAShadowToAHostFailure() {
+        ClusterState s = crowded();
+        s.removeHost("p1r3h1");
+        Rebalancer.Result r = steps(40).solve(s);
+        Rebalancer.apply(s, r);
+        assertThat(s.placements()).hasSize(12);
+        assertThat(s.placements().stream().filter(p -> p.shadows().isEmpty()).count()).isEqualTo(6);
+        for (Placement p : s.placements()) {
+            for (int i = 0; i < p.shadows().size(); i++) {
+                assertThat(s.rackOf(p.shadowIndex(i))).isNotEqualTo(s.rackOf(p.primaryIndex()));
+            }
+        }
+    }
+
+    @Test
     void shouldLeaveOutAVmThatLostItsPrimaryUntilAShadowIsPromoted() {
         ClusterState s = new ClusterState(TOPOLOGY);
         OnlinePlacer p = new OnlinePlacer(s, 1);
