@@ -25,7 +25,7 @@ import net.jqwik.api.constraints.IntRange;
  * the source's region at that epoch, byte for byte; at the end the replica equals the region.
  */
 class ReplicationPropertyTest {
-    @Property(tries = 12)
+    @Property(tries = 25)
     void shouldHoldExactlyTheSourceStateAtEveryAckedEpoch(@ForAll long seed,
                                                          @ForAll @IntRange(min = 2, max = 12) int epochs,
                                                          @ForAll @IntRange(min = 0, max = 3) int disconnects) throws Exception {

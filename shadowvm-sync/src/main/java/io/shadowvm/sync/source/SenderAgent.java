@@ -459,11 +459,17 @@ public final class SenderAgent implements Agent {
         int batches;
         long startNs;
 
+        /** For a catch-up: the connection and base epoch it was made for (a reconnect makes a new job). */
+        final Channel channel;
+        final long base;
+
         Job(EpochSnapshot snap, int[] slots, int count, ShadowSession catchUpFor) {
             this.snap = snap;
             this.slots = slots;
             this.count = count;
             this.catchUpFor = catchUpFor;
+            this.channel = catchUpFor == null ? null : catchUpFor.channel;
+            this.base = catchUpFor == null ? snap.epoch - 1 : catchUpFor.sinkApplied;
         }
     }
 
@@ -560,12 +566,12 @@ public final class SenderAgent implements Agent {
             }
         } else {
             ShadowSession s = j.catchUpFor;
-            if (s.channel == null || !s.channel.isActive()) {
-                finish(j);
+            if (j.channel == null || j.channel != s.channel || !j.channel.isActive()) {
+                finish(j); // made for a connection that is gone; the new one gets its own catch-up
                 return;
             }
-            j.targets.add(s.channel);
-            base = s.sinkApplied;
+            j.targets.add(j.channel);
+            base = j.base;
             flags = EpochBegin.FLAG_CATCH_UP;
         }
         write(j, new EpochBegin(snap.epoch, base, j.count, snap.critical.length, snap.takenAtMs)
