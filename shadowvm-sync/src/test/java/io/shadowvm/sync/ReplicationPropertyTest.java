@@ -21,7 +21,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * Random write sequences and random disconnects: at every apply (i.e. before every ACK) the replica equals
+ * Random write sequences and random disconnects, to one or two shadows: at every apply (i.e. before every ACK) the replica equals
  * the source's region at that epoch, byte for byte; at the end the replica equals the region.
  */
 class ReplicationPropertyTest {
@@ -37,12 +37,16 @@ class ReplicationPropertyTest {
         Map<Long, byte[]> atEpoch = new ConcurrentHashMap<>();
         List<String> mismatches = new CopyOnWriteArrayList<>();
         Path replica = dir.resolve("replica.ram");
+        Path replica2 = dir.resolve("replica2.ram");
+        boolean twoShadows = rnd.nextBoolean();
         try (SyncSink sink = SyncSink.start(new SyncSink.Context().replica(replica).createSizeBytes(heap.sizeBytes())
                 .onApplied(e -> SyncFaultTest.check(replica, e, atEpoch, mismatches)));
+             SyncSink sink2 = SyncSink.start(new SyncSink.Context().replica(replica2).createSizeBytes(heap.sizeBytes())
+                .onApplied(e -> SyncFaultTest.check(replica2, e, atEpoch, mismatches)));
              SyncSource source = SyncSource.start(new SyncSource.Context().region(region)
                  .tracker(tracked ? region : null).reconnectDelayMs(10).verify(true).batchPages(1 + rnd.nextInt(16))
                  .cacheBytes(4096L * (1 + rnd.nextInt(64))).compression(Compression.values()[rnd.nextInt(3)])
-                 .shadows(List.of(sink.localAddress())))) {
+                 .shadows(twoShadows ? List.of(sink.localAddress(), sink2.localAddress()) : List.of(sink.localAddress())))) {
             EpochTicket t = null;
             int dropsLeft = disconnects;
             for (int e = 0; e < epochs; e++) {
@@ -62,6 +66,9 @@ class ReplicationPropertyTest {
             t = takeUntilAcked(source, t, new byte[0]);
             assertThat(mismatches).isEmpty();
             assertThat(sink.withConsistentReplica(EndToEndTest::bytes)).isEqualTo(bytes(region));
+            if (twoShadows) {
+                assertThat(sink2.withConsistentReplica(EndToEndTest::bytes)).isEqualTo(bytes(region));
+            }
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
