@@ -50,6 +50,14 @@ final class Failover {
                 t.from(), t.to(), Math.min(t.phi(), 99.9), now - t.lastHeartbeatMs()));
             if (t.to() == HostLiveness.DEAD) {
                 hostDied(s, t.lastHeartbeatMs(), now);
+            } else if (t.to() == HostLiveness.SUSPECT) {
+                primaryUnreachable(t.host(), now);
+            } else if (t.to() == HostLiveness.ALIVE) {
+                for (VmPlacement p : st.placements.values()) {
+                    if (p.primaryHost().equals(t.host())) {
+                        st.policy.forget(p.vm()); // the policy recomputes from scratch: traffic returns
+                    }
+                }
             }
         }
     }
@@ -126,7 +134,19 @@ final class Failover {
         }
     }
 
-    /** While a promotion is in flight, serving shadows that are alive take all new connections. */
+    /** The host's stream closed or it is suspected: its primaries' serving shadows take new connections. */
+    void primaryUnreachable(String host, long now) {
+        for (VmPlacement p : List.copyOf(st.placements.values())) {
+            if (p.primaryHost().equals(host) && p.phase() == io.shadowvm.controller.model.VmPhase.RUNNING) {
+                servingShadowsTakeOver(p.vm(), now);
+            }
+        }
+    }
+
+    /**
+     * While the primary's host is suspected, and while a promotion is in flight, serving shadows that are
+     * alive take all new connections (open ones stay where they are).
+     */
     private void servingShadowsTakeOver(String vm, long now) {
         VmPlacement p = st.placements.get(vm);
         Map<String, String> addrs = st.serviceAddresses.getOrDefault(vm, Map.of());

@@ -45,6 +45,7 @@ final class Intake {
             if (s != null && d.agentId().equals(s.agentId) && s.connected) {
                 s.connected = false;
                 st.events.add(now, "host", null, d.host(), "agent " + d.agentId() + " disconnected");
+                failover.primaryUnreachable(d.host(), now);
             }
         } else if (m instanceof Inbound.CreateVm c) {
             steps.create(c, now);

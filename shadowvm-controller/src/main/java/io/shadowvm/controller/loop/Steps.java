@@ -69,8 +69,8 @@ final class Steps {
     void weighAndPush(long now, long nowNs) {
         for (VmPlacement p : List.copyOf(st.placements.values())) {
             VmDesired d = st.desired.get(p.vm());
-            if (d == null || p.phase() != VmPhase.RUNNING || p.serviceAddress().isEmpty()) {
-                continue;
+            if (d == null || p.phase() != VmPhase.RUNNING || p.serviceAddress().isEmpty() || !st.alive(p.primaryHost())) {
+                continue; // a suspected primary keeps the takeover table Failover gave it
             }
             boolean servingPolicy = d.spec().policy().mode() == ShadowMode.SERVING;
             Map<String, String> addresses = st.serviceAddresses.getOrDefault(p.vm(), Map.of());
