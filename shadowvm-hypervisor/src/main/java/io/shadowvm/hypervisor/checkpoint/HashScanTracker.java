@@ -1,6 +1,8 @@
 package io.shadowvm.hypervisor.checkpoint;
 
 import io.shadowvm.hypervisor.HypervisorException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,12 +48,11 @@ public final class HashScanTracker implements PageTracker {
         } else {
             int words = (pages + 63) >>> 6;
             int perSlice = ((words + threads - 1) / threads) << 6;
-            @SuppressWarnings("unchecked")
-            Future<Integer>[] parts = new Future[threads - 1];
+            List<Future<Integer>> parts = new ArrayList<>(threads - 1);
             for (int i = 1; i < threads; i++) {
                 int from = Math.min(pages, i * perSlice);
                 int to = Math.min(pages, from + perSlice);
-                parts[i - 1] = pool.submit(() -> scan(from, to, dirty));
+                parts.add(pool.submit(() -> scan(from, to, dirty)));
             }
             n = scan(0, Math.min(pages, perSlice), dirty);
             try {
