@@ -74,6 +74,8 @@ public final class PlaceCommand implements Callable<Integer> {
         }
         Rebalancer.Result rebalance = null;
         if (rebalanceSeconds > 0 && state.placedCount() > 0) {
+            // Timefold logs every solve at INFO; a user asked for a table (effective with slf4j-simple only)
+            System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.ai.timefold", "warn");
             rebalance = Rebalancer.withTimeLimit(Duration.ofMillis((long) (rebalanceSeconds * 1000)), seed).solve(state);
             Rebalancer.apply(state, rebalance);
         }

@@ -15,25 +15,25 @@ public final class GenerateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--pods", defaultValue = "4", description = "Pods (1..10000, default ${DEFAULT-VALUE}).")
+    @Option(names = "--pods", paramLabel = "N", defaultValue = "4", description = "Pods (1..10000, default ${DEFAULT-VALUE}).")
     int pods;
 
-    @Option(names = "--racks-per-pod", defaultValue = "8", description = "Racks per pod (1..10000, default ${DEFAULT-VALUE}).")
+    @Option(names = "--racks-per-pod", paramLabel = "N", defaultValue = "8", description = "Racks per pod (1..10000, default ${DEFAULT-VALUE}).")
     int racksPerPod;
 
-    @Option(names = "--hosts-per-rack", defaultValue = "40", description = "Hosts per rack (1..10000, default ${DEFAULT-VALUE}).")
+    @Option(names = "--hosts-per-rack", paramLabel = "N", defaultValue = "40", description = "Hosts per rack (1..10000, default ${DEFAULT-VALUE}).")
     int hostsPerRack;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed for heterogeneous host sizes (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed for heterogeneous host sizes (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--heterogeneous", description = "Draw host sizes from 16c/64GiB/10G, 32c/256GiB/25G and 64c/512GiB/50G.")
     boolean heterogeneous;
 
-    @Option(names = "--uplink-gbps", defaultValue = "400", description = "ToR-to-spine uplink capacity (default ${DEFAULT-VALUE}).")
+    @Option(names = "--uplink-gbps", paramLabel = "G", defaultValue = "400", description = "ToR-to-spine uplink capacity (default ${DEFAULT-VALUE}).")
     double uplinkGbps;
 
-    @Option(names = "--datacenter", defaultValue = "dc1", description = "Datacenter name (default ${DEFAULT-VALUE}).")
+    @Option(names = "--datacenter", paramLabel = "NAME", defaultValue = "dc1", description = "Datacenter name (default ${DEFAULT-VALUE}).")
     String datacenter;
 
     @Override
