@@ -127,6 +127,8 @@ public final class SyncSource implements AutoCloseable {
         }
     }
 
+    private static final System.Logger LOG = System.getLogger(SyncSource.class.getName());
+    private final java.util.List<Throwable> agentErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final SenderAgent agent;
     private final AgentRunner runner;
     private final long streamId;
@@ -144,7 +146,7 @@ public final class SyncSource implements AutoCloseable {
                 ctx.bandwidthBytesPerSec, ranges, ctx.verify, ctx.reconnectDelayMs, ctx.maxFrameLength, ctx.transport,
                 ctx.stallTimeoutMs),
             ctx.nanoClock, ctx.epochClock, ctx.registry);
-        this.runner = new AgentRunner(agent, IdleStrategy.backoff(10_000, 1_000_000), t -> { });
+        this.runner = new AgentRunner(agent, IdleStrategy.backoff(10_000, 1_000_000), this::agentFailed);
     }
 
     /** Starts connecting to the shadows; epochs can be taken right away (shadows catch up when they connect). */
@@ -232,6 +234,18 @@ public final class SyncSource implements AutoCloseable {
     /** One line per shadow: address, session state, acked epoch, last error. */
     public List<String> shadowStatus() {
         return agent.shadowStatus();
+    }
+
+    /** Unexpected failures of the sender agent (bugs; it keeps running). Empty in a healthy source. */
+    public List<Throwable> agentErrors() {
+        return List.copyOf(agentErrors);
+    }
+
+    private void agentFailed(Throwable t) {
+        if (agentErrors.size() < 100) {
+            agentErrors.add(t);
+        }
+        LOG.log(System.Logger.Level.ERROR, "sync sender agent failed (it keeps running)", t);
     }
 
     /** Closes every shadow connection (they reconnect and resume); for fault tests and operators. */

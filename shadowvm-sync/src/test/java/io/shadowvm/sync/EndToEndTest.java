@@ -43,6 +43,7 @@ class EndToEndTest {
             t = source.takeEpoch(critical);
         }
         assertThat(t.acked()).as("%s", source.shadowStatus()).isDone();
+        assertThat(source.agentErrors()).as("sender agent failures").isEmpty();
         return t;
     }
 

@@ -246,7 +246,7 @@ public final class SenderAgent implements Agent {
         ShadowSession s = e.session();
         if (e instanceof ShadowSession.Connected c) {
             s.channel = c.channel();
-            s.state = ShadowSession.State.HANDSHAKE;
+            s.moveTo(ShadowSession.State.HANDSHAKE);
         } else if (e instanceof ShadowSession.Resumed r) {
             onResumed(s, r);
         } else if (e instanceof ShadowSession.Acked a) {
@@ -285,7 +285,7 @@ public final class SenderAgent implements Agent {
         if (r.resume().replicaStreamId() == settings.streamId()) {
             s.ackedEpoch = Math.max(s.ackedEpoch, s.sinkApplied);
         }
-        s.state = ShadowSession.State.READY;
+        s.moveTo(ShadowSession.State.READY);
     }
 
     private void disconnect(ShadowSession s, String why) {
@@ -302,11 +302,11 @@ public final class SenderAgent implements Agent {
         s.joinEpoch = Long.MAX_VALUE;
         s.sinkHashes = null;
         if (fatal) {
-            s.state = ShadowSession.State.FAILED;
+            s.moveTo(ShadowSession.State.FAILED);
             completeAcks();
             return;
         }
-        s.state = ShadowSession.State.CONNECTING;
+        s.moveTo(ShadowSession.State.CONNECTING);
         group.schedule(() -> post((Runnable) () -> connect(s)), settings.reconnectDelayMs(), TimeUnit.MILLISECONDS);
     }
 
@@ -408,7 +408,7 @@ public final class SenderAgent implements Agent {
         for (ShadowSession s : sessions) {
             if (s.state == ShadowSession.State.READY) {
                 int[] slots = book.addLacking(snap, s);
-                s.state = ShadowSession.State.CATCHING_UP;
+                s.moveTo(ShadowSession.State.CATCHING_UP);
                 s.catchUpEpoch = epoch;
                 s.sinkHashes = null;
                 newCatchUps.add(new Job(snap, slots, slots.length, s));
@@ -609,11 +609,11 @@ public final class SenderAgent implements Agent {
             if (s.state == ShadowSession.State.CATCHING_UP && s.catchUpEpoch == j.snap.epoch && s.channel != null
                 && s.channel.isActive() && j.targets.contains(s.channel)) {
                 if (lastStartedShared <= j.snap.epoch) {
-                    s.state = ShadowSession.State.LIVE;
+                    s.moveTo(ShadowSession.State.LIVE);
                     s.joinEpoch = j.snap.epoch + 1;
                 } else if (!bridge(s, j.snap.epoch)) {
                     // the snapshots to bridge with are gone: catch up again at the next epoch taken
-                    s.state = ShadowSession.State.READY;
+                    s.moveTo(ShadowSession.State.READY);
                     s.diffBase = j.snap.epoch;
                     s.sinkApplied = j.snap.epoch;
                 }
@@ -658,7 +658,7 @@ public final class SenderAgent implements Agent {
         }
         s.sinkApplied = from;
         s.catchUpEpoch = to;
-        s.state = ShadowSession.State.CATCHING_UP;
+        s.moveTo(ShadowSession.State.CATCHING_UP);
         pendingJobs.add(new Job(b, b.dirtySlots, b.dirtyCount, s));
         return true;
     }

@@ -29,7 +29,26 @@ import java.util.function.Consumer;
  * </pre>
  */
 public final class ShadowSession {
-    public enum State { CONNECTING, HANDSHAKE, READY, CATCHING_UP, LIVE, FAILED }
+    /** The lifecycle; {@link #canMoveTo} is the one place that says which transitions exist. */
+    public enum State {
+        CONNECTING, HANDSHAKE, READY, CATCHING_UP, LIVE, FAILED;
+
+        public boolean canMoveTo(State next) {
+            if (this == FAILED) {
+                return false;
+            }
+            if (next == CONNECTING || next == FAILED) {
+                return true; // a connection can be lost, or the stream refused, in any live state
+            }
+            return switch (this) {
+                case CONNECTING -> next == HANDSHAKE;
+                case HANDSHAKE -> next == READY;
+                case READY -> next == CATCHING_UP;
+                case CATCHING_UP -> next == LIVE || next == READY || next == CATCHING_UP;
+                default -> false;
+            };
+        }
+    }
 
     /** What a connection tells the agent. */
     public sealed interface SessionEvent permits Connected, Resumed, Acked, Rejected, Disconnected {
@@ -75,6 +94,14 @@ public final class ShadowSession {
 
     public String name() {
         return name;
+    }
+
+    void moveTo(State next) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException("shadow " + name + ": transition " + state + " -> " + next
+                + " is not allowed");
+        }
+        state = next;
     }
 
     public State state() {
