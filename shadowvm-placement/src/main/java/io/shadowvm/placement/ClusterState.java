@@ -1,8 +1,6 @@
 package io.shadowvm.placement;
 
 import io.shadowvm.core.ShadowVmException;
-import io.shadowvm.core.topology.Host;
-import io.shadowvm.core.topology.Rack;
 import io.shadowvm.core.topology.Topology;
 import io.shadowvm.core.vm.FailureDomain;
 import io.shadowvm.core.vm.VmSpec;
@@ -25,7 +23,8 @@ import java.util.Map;
  * shadow the VM's memory (the replica lives there), its vCPUs when {@code serving}, and the sync stream's
  * bandwidth ({@code networkMbps × syncFactor}) on its NIC and on both rack uplinks of the path from the
  * primary. NIC capacity is a hard limit; uplinks are shared and oversubscribed, so their load is only
- * weighed (sync-path headroom), never a reason to refuse.
+ * weighed (sync-path headroom), never a reason to refuse. The arrays and their per-rack aggregates live in
+ * {@link HostCapacity}; this class adds the VMs, the hard-constraint checks and the operations on them.
  *
  * <p><b>Not thread-safe, by design:</b> one owner (the controller's placement loop, the CLI, a benchmark)
  * mutates it; other threads send that owner commands. Every mutation re-checks the hard constraints and
@@ -37,22 +36,7 @@ public final class ClusterState {
 
     private final Topology topology;
     private final double syncFactor;
-    private final int[] hostRack;
-    private final int[] hostPod;
-    private final int[] rackPower;
-    private final String[] powerNames;
-    private final boolean[] hostAlive;
-    private final int[] freeCores;
-    private final long[] freeMemoryMib;
-    private final double[] freeNicMbps;
-    private final int[] rackMaxFreeCores;
-    private final long[] rackMaxFreeMemoryMib;
-    private final double[] rackMaxFreeNicMbps;
-    private final long[] rackFreeMemoryMib;
-    private final long[] rackMemoryMib;
-    private final int[] rackAliveHosts;
-    private final double[] uplinkCapacityMbps;
-    private final double[] uplinkSyncMbps;
+    private final HostCapacity cap;
     private final Map<String, Entry> vms = new LinkedHashMap<>();
     private final Map<String, List<String>> talkersTo = new HashMap<>();
 
@@ -83,43 +67,7 @@ public final class ClusterState {
         }
         this.topology = topology;
         this.syncFactor = syncFactor;
-        int n = topology.hosts().size();
-        int racks = topology.racks().size();
-        hostRack = new int[n];
-        hostPod = new int[n];
-        hostAlive = new boolean[n];
-        freeCores = new int[n];
-        freeMemoryMib = new long[n];
-        freeNicMbps = new double[n];
-        for (Host h : topology.hosts()) {
-            int i = h.index();
-            hostRack[i] = h.rack();
-            hostPod[i] = h.pod();
-            hostAlive[i] = true;
-            freeCores[i] = h.cores();
-            freeMemoryMib[i] = h.memoryMib();
-            freeNicMbps[i] = h.nicGbps() * 1000.0;
-        }
-        rackPower = new int[racks];
-        Map<String, Integer> powerIds = new LinkedHashMap<>();
-        rackMaxFreeCores = new int[racks];
-        rackMaxFreeMemoryMib = new long[racks];
-        rackMaxFreeNicMbps = new double[racks];
-        rackFreeMemoryMib = new long[racks];
-        rackMemoryMib = new long[racks];
-        rackAliveHosts = new int[racks];
-        uplinkCapacityMbps = new double[racks];
-        uplinkSyncMbps = new double[racks];
-        for (Rack r : topology.racks()) {
-            String power = r.power() != null ? r.power() : "rack:" + r.name();
-            rackPower[r.index()] = powerIds.computeIfAbsent(power, k -> powerIds.size());
-            uplinkCapacityMbps[r.index()] = r.uplinkGbps() * 1000.0;
-            for (int h : r.hosts()) {
-                rackMemoryMib[r.index()] += freeMemoryMib[h];
-            }
-            recomputeRack(r.index());
-        }
-        powerNames = powerIds.keySet().toArray(new String[0]);
+        this.cap = new HostCapacity(topology);
     }
 
     // ---- reading -----------------------------------------------------------------------------------
@@ -138,73 +86,73 @@ public final class ClusterState {
     }
 
     public int hostCount() {
-        return hostRack.length;
+        return cap.hostRack.length;
     }
 
     public int rackCount() {
-        return rackMaxFreeCores.length;
+        return cap.rackMaxFreeCores.length;
     }
 
     public int rackOf(int host) {
-        return hostRack[host];
+        return cap.hostRack[host];
     }
 
     public int podOf(int host) {
-        return hostPod[host];
+        return cap.hostPod[host];
     }
 
     public int powerOfRack(int rack) {
-        return rackPower[rack];
+        return cap.rackPower[rack];
     }
 
     public String powerName(int power) {
-        return powerNames[power];
+        return cap.powerNames[power];
     }
 
     public boolean isAlive(int host) {
-        return hostAlive[host];
+        return cap.hostAlive[host];
     }
 
     public int freeCores(int host) {
-        return freeCores[host];
+        return cap.freeCores[host];
     }
 
     public long freeMemoryMib(int host) {
-        return freeMemoryMib[host];
+        return cap.freeMemoryMib[host];
     }
 
     public double freeNicMbps(int host) {
-        return freeNicMbps[host];
+        return cap.freeNicMbps[host];
     }
 
     public int rackMaxFreeCores(int rack) {
-        return rackMaxFreeCores[rack];
+        return cap.rackMaxFreeCores[rack];
     }
 
     public long rackMaxFreeMemoryMib(int rack) {
-        return rackMaxFreeMemoryMib[rack];
+        return cap.rackMaxFreeMemoryMib[rack];
     }
 
     public double rackMaxFreeNicMbps(int rack) {
-        return rackMaxFreeNicMbps[rack];
+        return cap.rackMaxFreeNicMbps[rack];
     }
 
     /** Free memory of the rack's live hosts over their total memory, in [0, 1]. */
     public double rackFreeMemoryFraction(int rack) {
-        return rackMemoryMib[rack] == 0 ? 0 : (double) rackFreeMemoryMib[rack] / rackMemoryMib[rack];
+        return cap.rackMemoryMib[rack] == 0 ? 0 : (double) cap.rackFreeMemoryMib[rack] / cap.rackMemoryMib[rack];
     }
 
     public int rackAliveHosts(int rack) {
-        return rackAliveHosts[rack];
+        return cap.rackAliveHosts[rack];
     }
 
     public double uplinkCapacityMbps(int rack) {
-        return uplinkCapacityMbps[rack];
+        return cap.uplinkCapacityMbps[rack];
     }
 
     /** Sync traffic currently routed over the rack's ToR↔spine uplink, in Mbps. */
     public double uplinkSyncMbps(int rack) {
-        return uplinkSyncMbps[rack];
+        return cap.uplinkSyncMbps[rack];
     }
 
     /**
@@ -212,26 +160,26 @@ public final class ClusterState {
      * the destination NIC and, across racks, both uplinks. Negative when a shared uplink is oversubscribed.
      */
     public double pathHeadroomMbps(int primary, int shadow, double syncMbps) {
-        double h = freeNicMbps[shadow] - syncMbps;
-        int rp = hostRack[primary];
-        int rs = hostRack[shadow];
+        double h = cap.freeNicMbps[shadow] - syncMbps;
+        int rp = cap.hostRack[primary];
+        int rs = cap.hostRack[shadow];
         if (rp != rs) {
-            h = Math.min(h, uplinkCapacityMbps[rp] - uplinkSyncMbps[rp] - syncMbps);
-            h = Math.min(h, uplinkCapacityMbps[rs] - uplinkSyncMbps[rs] - syncMbps);
+            h = Math.min(h, cap.uplinkCapacityMbps[rp] - cap.uplinkSyncMbps[rp] - syncMbps);
+            h = Math.min(h, cap.uplinkCapacityMbps[rs] - cap.uplinkSyncMbps[rs] - syncMbps);
         }
         return h;
     }
 
     /** Whether {@code host} is alive and has the cores, memory and NIC bandwidth free. */
     public boolean fits(int host, int cores, long memoryMib, double nicMbps) {
-        return hostAlive[host] && freeCores[host] >= cores && freeMemoryMib[host] >= memoryMib
-            && freeNicMbps[host] >= nicMbps;
+        return cap.hostAlive[host] && cap.freeCores[host] >= cores && cap.freeMemoryMib[host] >= memoryMib
+            && cap.freeNicMbps[host] >= nicMbps;
     }
 
     /** Whether the rack may hold a host that fits (an upper bound: false means no host in it does). */
     public boolean rackMayFit(int rack, int cores, long memoryMib, double nicMbps) {
-        return rackMaxFreeCores[rack] >= cores && rackMaxFreeMemoryMib[rack] >= memoryMib
-            && rackMaxFreeNicMbps[rack] >= nicMbps;
+        return cap.rackMaxFreeCores[rack] >= cores && cap.rackMaxFreeMemoryMib[rack] >= memoryMib
+            && cap.rackMaxFreeNicMbps[rack] >= nicMbps;
     }
 
     public int placedCount() {
@@ -292,12 +240,12 @@ public final class ClusterState {
         }
         checkRoles(vm, primary, shadows);
         double sync = syncMbps(vm);
-        reserve(primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
+        cap.reserve(primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
         int[] from = new int[shadows.length];
         for (int i = 0; i < shadows.length; i++) {
-            reserve(shadows[i], vm.shadowVcpus(), vm.memoryMib(), sync);
-            from[i] = hostRack[primary];
-            addUplinkSync(from[i], hostRack[shadows[i]], sync);
+            cap.reserve(shadows[i], vm.shadowVcpus(), vm.memoryMib(), sync);
+            from[i] = cap.hostRack[primary];
+            cap.addUplinkSync(from[i], cap.hostRack[shadows[i]], sync);
         }
         Entry e = new Entry(vm, primary, shadows.clone(), from, partialReason);
         vms.put(vm.name(), e);
@@ -331,7 +279,7 @@ public final class ClusterState {
      */
     public HostRemoval removeHost(String hostName) {
         int h = topology.host(hostName).index();
-        if (!hostAlive[h]) {
+        if (!cap.hostAlive[h]) {
             throw new ShadowVmException("host " + hostName + " is already out of service");
         }
         List<HostRemoval.Loss> lost = new ArrayList<>();
@@ -339,11 +287,11 @@ public final class ClusterState {
             VmSpec vm = e.vm;
             double sync = syncMbps(vm);
             if (e.primary == h) {
-                release(h, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
+                cap.release(h, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
                 e.primary = -1;
                 for (int i = 0; i < e.shadows.length; i++) {
                     if (e.syncFromRack[i] >= 0) {
-                        addUplinkSync(e.syncFromRack[i], hostRack[e.shadows[i]], -sync);
+                        cap.addUplinkSync(e.syncFromRack[i], cap.hostRack[e.shadows[i]], -sync);
                         e.syncFromRack[i] = -1;
                     }
                 }
@@ -352,21 +300,16 @@ public final class ClusterState {
             }
             int at = indexOf(e.shadows, h);
             if (at >= 0) {
-                release(h, vm.shadowVcpus(), vm.memoryMib(), sync);
+                cap.release(h, vm.shadowVcpus(), vm.memoryMib(), sync);
                 if (e.syncFromRack[at] >= 0) {
-                    addUplinkSync(e.syncFromRack[at], hostRack[h], -sync);
+                    cap.addUplinkSync(e.syncFromRack[at], cap.hostRack[h], -sync);
                 }
                 e.shadows = removeAt(e.shadows, at);
                 e.syncFromRack = removeAt(e.syncFromRack, at);
                 lost.add(new HostRemoval.Loss(vm.name(), HostRemoval.Role.SHADOW, hostNames(e.shadows)));
             }
         }
-        hostAlive[h] = false;
-        int r = hostRack[h];
-        rackAliveHosts[r]--;
-        rackMemoryMib[r] -= topology.host(h).memoryMib();
-        rackFreeMemoryMib[r] -= freeMemoryMib[h];
-        recomputeRack(r);
+        cap.takeOutOfService(h);
         return new HostRemoval(hostName, lost);
     }
 
@@ -394,20 +337,20 @@ public final class ClusterState {
         double sync = syncMbps(vm);
         int extraCores = vm.vcpus() - vm.shadowVcpus();
         double extraNic = vm.networkMbps() - sync;
-        if (freeCores[h] < extraCores || freeNicMbps[h] < extraNic) {
-            throw new PlacementInfeasibleException(vmName, freeCores[h] < extraCores ? PlacementConstraint.CORES
+        if (cap.freeCores[h] < extraCores || cap.freeNicMbps[h] < extraNic) {
+            throw new PlacementInfeasibleException(vmName, cap.freeCores[h] < extraCores ? PlacementConstraint.CORES
                 : PlacementConstraint.NIC_BANDWIDTH, 0, vmName + ": shadow on " + shadowHost + " cannot become the primary: "
                 + "it needs " + extraCores + " more cores and " + Units.mbps(Math.max(0, extraNic)) + " more NIC bandwidth "
-                + "(free: " + freeCores[h] + " cores, " + Units.mbps(freeNicMbps[h]) + ")");
+                + "(free: " + cap.freeCores[h] + " cores, " + Units.mbps(cap.freeNicMbps[h]) + ")");
         }
-        release(h, vm.shadowVcpus(), vm.memoryMib(), sync);
-        reserve(h, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
+        cap.release(h, vm.shadowVcpus(), vm.memoryMib(), sync);
+        cap.reserve(h, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
         e.primary = h;
         e.shadows = removeAt(e.shadows, at);
         e.syncFromRack = removeAt(e.syncFromRack, at);
         for (int i = 0; i < e.shadows.length; i++) {
-            e.syncFromRack[i] = hostRack[h];
-            addUplinkSync(hostRack[h], hostRack[e.shadows[i]], sync);
+            e.syncFromRack[i] = cap.hostRack[h];
+            cap.addUplinkSync(cap.hostRack[h], cap.hostRack[e.shadows[i]], sync);
         }
         return toPlacement(e);
     }
@@ -443,9 +386,9 @@ public final class ClusterState {
         }
         int[] from = Arrays.copyOf(e.syncFromRack, all.length);
         for (int i = e.shadows.length; i < all.length; i++) {
-            reserve(all[i], vm.shadowVcpus(), vm.memoryMib(), sync);
-            from[i] = hostRack[e.primary];
-            addUplinkSync(from[i], hostRack[all[i]], sync);
+            cap.reserve(all[i], vm.shadowVcpus(), vm.memoryMib(), sync);
+            from[i] = cap.hostRack[e.primary];
+            cap.addUplinkSync(from[i], cap.hostRack[all[i]], sync);
         }
         e.shadows = all;
         e.syncFromRack = from;
@@ -497,7 +440,7 @@ public final class ClusterState {
                 e.primary = roles[0];
                 e.shadows = shadows;
                 e.syncFromRack = new int[shadows.length];
-                Arrays.fill(e.syncFromRack, hostRack[roles[0]]);
+                Arrays.fill(e.syncFromRack, cap.hostRack[roles[0]]);
                 reserveRoles(e);
                 done++;
             }
@@ -534,13 +477,13 @@ public final class ClusterState {
     private void reserveRoles(Entry e) {
         VmSpec vm = e.vm;
         if (e.primary >= 0) {
-            reserve(e.primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
+            cap.reserve(e.primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
         }
         double sync = syncMbps(vm);
         for (int i = 0; i < e.shadows.length; i++) {
-            reserve(e.shadows[i], vm.shadowVcpus(), vm.memoryMib(), sync);
+            cap.reserve(e.shadows[i], vm.shadowVcpus(), vm.memoryMib(), sync);
             if (e.syncFromRack[i] >= 0) {
-                addUplinkSync(e.syncFromRack[i], hostRack[e.shadows[i]], sync);
+                cap.addUplinkSync(e.syncFromRack[i], cap.hostRack[e.shadows[i]], sync);
             }
         }
     }
@@ -548,105 +491,48 @@ public final class ClusterState {
     private void releaseRoles(Entry e) {
         VmSpec vm = e.vm;
         if (e.primary >= 0) {
-            release(e.primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
+            cap.release(e.primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
         }
         double sync = syncMbps(vm);
         for (int i = 0; i < e.shadows.length; i++) {
-            release(e.shadows[i], vm.shadowVcpus(), vm.memoryMib(), sync);
+            cap.release(e.shadows[i], vm.shadowVcpus(), vm.memoryMib(), sync);
             if (e.syncFromRack[i] >= 0) {
-                addUplinkSync(e.syncFromRack[i], hostRack[e.shadows[i]], -sync);
+                cap.addUplinkSync(e.syncFromRack[i], cap.hostRack[e.shadows[i]], -sync);
             }
         }
     }
 
     private void checkFits(VmSpec vm, int host, int cores, long mem, double nic, String role) {
-        if (host < 0 || host >= hostRack.length) {
+        if (host < 0 || host >= cap.hostRack.length) {
             throw new ShadowVmException(vm.name() + ": " + role + " host index " + host + " (expected: 0.."
-                + (hostRack.length - 1) + ")");
+                + (cap.hostRack.length - 1) + ")");
         }
         String name = topology.host(host).name();
-        if (!hostAlive[host]) {
+        if (!cap.hostAlive[host]) {
             throw new ShadowVmException(vm.name() + ": " + role + " on " + name + ", which is out of service");
         }
-        if (freeCores[host] < cores || freeMemoryMib[host] < mem || freeNicMbps[host] < nic) {
+        if (cap.freeCores[host] < cores || cap.freeMemoryMib[host] < mem || cap.freeNicMbps[host] < nic) {
             throw new ShadowVmException(vm.name() + ": " + role + " needs " + cores + " cores, " + mem + " MiB, "
-                + Units.mbps(nic) + " on " + name + " (free: " + freeCores[host] + " cores, " + freeMemoryMib[host]
-                + " MiB, " + Units.mbps(freeNicMbps[host]) + ")");
+                + Units.mbps(nic) + " on " + name + " (free: " + cap.freeCores[host] + " cores, " + cap.freeMemoryMib[host]
+                + " MiB, " + Units.mbps(cap.freeNicMbps[host]) + ")");
         }
     }
 
     private void checkSeparated(VmSpec vm, int a, int b) {
         String na = topology.host(a).name();
         String nb = topology.host(b).name();
-        if (hostRack[a] == hostRack[b]) {
+        if (cap.hostRack[a] == cap.hostRack[b]) {
             throw new ShadowVmException(vm.name() + ": " + na + " and " + nb + " share rack "
-                + topology.racks().get(hostRack[a]).name() + " (expected: every role on its own rack)");
+                + topology.racks().get(cap.hostRack[a]).name() + " (expected: every role on its own rack)");
         }
-        if (vm.policy().avoids(FailureDomain.POD) && hostPod[a] == hostPod[b]) {
+        if (vm.policy().avoids(FailureDomain.POD) && cap.hostPod[a] == cap.hostPod[b]) {
             throw new ShadowVmException(vm.name() + ": " + na + " and " + nb + " share pod "
-                + topology.pods().get(hostPod[a]).name() + " (the policy avoids shared pods)");
+                + topology.pods().get(cap.hostPod[a]).name() + " (the policy avoids shared pods)");
         }
-        if (vm.policy().avoids(FailureDomain.POWER) && rackPower[hostRack[a]] == rackPower[hostRack[b]]) {
+        if (vm.policy().avoids(FailureDomain.POWER) && cap.rackPower[cap.hostRack[a]] == cap.rackPower[cap.hostRack[b]]) {
             throw new ShadowVmException(vm.name() + ": " + na + " and " + nb + " share power domain "
-                + powerNames[rackPower[hostRack[a]]] + " (the policy avoids shared power domains)");
+                + cap.powerNames[cap.rackPower[cap.hostRack[a]]] + " (the policy avoids shared power domains)");
         }
-    }
-
-    private void reserve(int h, int cores, long mem, double nic) {
-        int r = hostRack[h];
-        boolean wasMax = freeCores[h] == rackMaxFreeCores[r] || freeMemoryMib[h] == rackMaxFreeMemoryMib[r]
-            || freeNicMbps[h] == rackMaxFreeNicMbps[r];
-        freeCores[h] -= cores;
-        freeMemoryMib[h] -= mem;
-        freeNicMbps[h] -= nic;
-        rackFreeMemoryMib[r] -= mem;
-        if (wasMax) {
-            recomputeRack(r);
-        }
-    }
-
-    private void release(int h, int cores, long mem, double nic) {
-        freeCores[h] += cores;
-        freeMemoryMib[h] += mem;
-        freeNicMbps[h] += nic;
-        int r = hostRack[h];
-        rackFreeMemoryMib[r] += mem;
-        if (hostAlive[h]) {
-            rackMaxFreeCores[r] = Math.max(rackMaxFreeCores[r], freeCores[h]);
-            rackMaxFreeMemoryMib[r] = Math.max(rackMaxFreeMemoryMib[r], freeMemoryMib[h]);
-            rackMaxFreeNicMbps[r] = Math.max(rackMaxFreeNicMbps[r], freeNicMbps[h]);
-        }
-    }
-
-    private void addUplinkSync(int fromRack, int toRack, double mbps) {
-        if (fromRack != toRack) {
-            uplinkSyncMbps[fromRack] += mbps;
-            uplinkSyncMbps[toRack] += mbps;
-        }
-    }
-
-    /** Rebuilds the rack's per-host maxima and totals from its live hosts. */
-    private void recomputeRack(int r) {
-        int c = 0;
-        long m = 0;
-        double nic = 0;
-        long freeMem = 0;
-        int alive = 0;
-        for (int h : topology.racks().get(r).hosts()) {
-            if (!hostAlive[h]) {
-                continue;
-            }
-            alive++;
-            c = Math.max(c, freeCores[h]);
-            m = Math.max(m, freeMemoryMib[h]);
-            nic = Math.max(nic, freeNicMbps[h]);
-            freeMem += freeMemoryMib[h];
-        }
-        rackMaxFreeCores[r] = alive == 0 ? -1 : c;
-        rackMaxFreeMemoryMib[r] = alive == 0 ? -1 : m;
-        rackMaxFreeNicMbps[r] = alive == 0 ? -1 : nic;
-        rackFreeMemoryMib[r] = freeMem;
-        rackAliveHosts[r] = alive;
     }
 
     private Placement toPlacement(Entry e) {
@@ -680,13 +566,13 @@ public final class ClusterState {
     /** Live host indexes (a copy). */
     public int[] aliveHosts() {
         int n = 0;
-        for (boolean a : hostAlive) {
+        for (boolean a : cap.hostAlive) {
             n += a ? 1 : 0;
         }
         int[] out = new int[n];
         int k = 0;
-        for (int i = 0; i < hostAlive.length; i++) {
-            if (hostAlive[i]) {
+        for (int i = 0; i < cap.hostAlive.length; i++) {
+            if (cap.hostAlive[i]) {
                 out[k++] = i;
             }
         }
