@@ -151,7 +151,7 @@ final class LoopState {
                 continue;
             }
             VmPlacement old = persisted.get(vm);
-            if (old == null || progressDue || !structure(old).equals(structure(p))) {
+            if (old == null || progressDue || !sameStructure(old, p)) {
                 store.putPlacement(p);
                 persisted.put(vm, p);
             }
@@ -172,18 +172,20 @@ final class LoopState {
         dirty.remove(p.vm());
     }
 
-    private static List<Object> structure(VmPlacement p) {
-        List<Object> key = new ArrayList<>();
-        key.add(p.phase());
-        key.add(p.primaryHost());
-        key.add(p.generation());
-        key.add(p.serviceAddress());
-        for (ShadowReplica s : p.shadows()) {
-            key.add(s.host());
-            key.add(s.state());
-            key.add(s.syncAddress());
+    /** Whether two placements differ in more than epoch progress (which is persisted only periodically). */
+    private static boolean sameStructure(VmPlacement a, VmPlacement b) {
+        if (a.phase() != b.phase() || a.generation() != b.generation() || !a.primaryHost().equals(b.primaryHost())
+            || !a.serviceAddress().equals(b.serviceAddress()) || a.shadows().size() != b.shadows().size()) {
+            return false;
         }
-        return key;
+        for (int i = 0; i < a.shadows().size(); i++) {
+            ShadowReplica x = a.shadows().get(i);
+            ShadowReplica y = b.shadows().get(i);
+            if (!x.host().equals(y.host()) || x.state() != y.state() || !x.syncAddress().equals(y.syncAddress())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     Set<String> connectedHosts() {

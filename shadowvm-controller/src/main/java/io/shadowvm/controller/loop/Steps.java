@@ -170,8 +170,8 @@ final class Steps {
             st.placer.update(d.spec(), next.primaryHost(), LoopState.countedShadowHosts(next));
         }
         for (ShadowReplica s : next.shadows()) {
-            if (s.state() != ShadowState.SYNCING && s.state() != ShadowState.IN_SYNC && s.state() != ShadowState.LAGGING) {
-                continue;
+            if (s.state() != ShadowState.SYNCING) {
+                continue; // acknowledging epochs: its sink and source run (re-sent by id only while syncing)
             }
             if (s.syncAddress().isEmpty()) {
                 st.outbox.send(new AgentAction.StartShadowSync(s.host(), p.vm(), next.primaryHost(), s.host(), s.serving(),
