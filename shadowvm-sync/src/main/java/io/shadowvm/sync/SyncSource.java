@@ -61,9 +61,10 @@ public final class SyncSource implements AutoCloseable {
         private MeterRegistry registry;
         private Transport transport = Transport.best();
         private long streamId;
+        private boolean ownsTracker;
 
         public Context region(MemoryRegion r) { this.region = r; return this; }
-        /** Default: a {@link HashScanTracker}. */
+        /** Default: a {@link HashScanTracker#parallel()} (closed with the source). */
         public Context tracker(DirtyTracker t) { this.tracker = t; return this; }
         public Context shadows(List<InetSocketAddress> s) { this.shadows.clear(); this.shadows.addAll(s); return this; }
         public Context compression(Compression c) { this.compression = c; return this; }
@@ -115,7 +116,8 @@ public final class SyncSource implements AutoCloseable {
                 throw new SyncException("invalid cacheBytes: " + cacheBytes + " (expected: >= 4096)");
             }
             if (tracker == null) {
-                tracker = new HashScanTracker();
+                tracker = HashScanTracker.parallel();
+                ownsTracker = true;
             }
             if (registry == null) {
                 registry = new SimpleMeterRegistry();
@@ -132,6 +134,7 @@ public final class SyncSource implements AutoCloseable {
     private final SenderAgent agent;
     private final AgentRunner runner;
     private final long streamId;
+    private final DirtyTracker ownedTracker;
 
     private SyncSource(Context ctx) {
         ctx.conclude();
@@ -141,6 +144,7 @@ public final class SyncSource implements AutoCloseable {
             ranges[2 * i + 1] = ctx.criticalRanges.get(i)[1];
         }
         this.streamId = ctx.streamId;
+        this.ownedTracker = ctx.ownsTracker ? ctx.tracker : null;
         this.agent = new SenderAgent(ctx.region, ctx.tracker, List.copyOf(ctx.shadows),
             new SenderAgent.Settings(ctx.streamId, ctx.compression, ctx.cacheBytes, ctx.batchPages, ctx.deltaLimit,
                 ctx.bandwidthBytesPerSec, ranges, ctx.verify, ctx.reconnectDelayMs, ctx.maxFrameLength, ctx.transport,
@@ -256,5 +260,8 @@ public final class SyncSource implements AutoCloseable {
     @Override
     public void close() {
         runner.close();
+        if (ownedTracker != null) {
+            ownedTracker.close();
+        }
     }
 }

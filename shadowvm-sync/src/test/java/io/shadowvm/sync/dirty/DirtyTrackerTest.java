@@ -77,4 +77,20 @@ class DirtyTrackerTest {
         assertThatThrownBy(() -> SoftDirtyTracker.findMapping(ProcessHandle.current().pid(), f))
             .hasMessageContaining("no mapping of").hasMessageContaining("unmapped");
     }
+
+    @Test
+    void shouldFindTheSamePagesInTheSameOrderWhenScanningWithSeveralThreads() {
+        HeapRegion r = new HeapRegion(5000 * 4096L, 20);
+        java.util.Random rnd = new java.util.Random(8);
+        try (HashScanTracker one = new HashScanTracker(); HashScanTracker three = new HashScanTracker(3)) {
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 300; i++) {
+                    r.write((long) (rnd.nextDouble() * (r.sizeBytes() - 8)), new byte[] {(byte) (1 + rnd.nextInt(100))}, 0, 1);
+                }
+                List<Long> a = collect(one, r);
+                List<Long> b = collect(three, r);
+                assertThat(b).isNotEmpty().isEqualTo(a).isSorted();
+            }
+        }
+    }
 }
