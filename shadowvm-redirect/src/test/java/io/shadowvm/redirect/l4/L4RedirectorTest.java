@@ -147,6 +147,22 @@ class L4RedirectorTest {
     }
 
     @Test
+    void activeHealthChecksEjectADeadBackendBeforeAnyClientTriesIt() throws Exception {
+        L4Config cfg = config("a=50,b=50").withOutlier(OutlierConfig.defaults().withHealthChecks(20_000_000L,
+            500_000_000L));
+        try (L4Redirector proxy = L4Redirector.start(cfg)) {
+            b.kill();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!proxy.ejected().contains("b") && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L); // bounded await of the condition
+            }
+            assertThat(proxy.ejected()).containsExactly("b");
+            assertThat(proxy.stats().get("b").connections()).isZero();
+            assertThat(run(proxy.localAddress(), 50)).containsExactlyEntriesOf(Map.of("a", 50));
+        }
+    }
+
+    @Test
     void clientAffinityKeepsOneClientAddressOnOneBackend() throws Exception {
         try (L4Redirector proxy = L4Redirector.start(config("a=50,b=50").withAffinity(true))) {
             Map<String, Integer> counts = run(proxy.localAddress(), 100);
