@@ -95,8 +95,8 @@ public final class SyncSource implements AutoCloseable {
             if (shadows.isEmpty()) {
                 throw new SyncException("no shadows to replicate to (expected: at least one HOST:PORT)");
             }
-            if (batchPages < 1 || batchPages > 4096) {
-                throw new SyncException("invalid batchPages: " + batchPages + " (expected: 1-4096)");
+            if (batchPages < 1 || batchPages > 256) {
+                throw new SyncException("invalid batchPages: " + batchPages + " (expected: 1-256, what sinks accept)");
             }
             long worst = 8L + (long) batchPages * io.shadowvm.sync.codec.BatchEncoder.MAX_ENTRY_BYTES;
             if (worst + 1024 > maxFrameLength) {

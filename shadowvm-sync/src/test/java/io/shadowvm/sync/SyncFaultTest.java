@@ -193,4 +193,18 @@ class SyncFaultTest {
             assertThat(sink.withConsistentReplica(EndToEndTest::bytes)).isEqualTo(bytes(a));
         }
     }
+
+    @Test
+    void shouldRefuseInvalidSourceSettingsNamingTheValueAndTheBound() {
+        HeapRegion r = new HeapRegion(4096);
+        java.net.InetSocketAddress any = new java.net.InetSocketAddress("127.0.0.1", 9);
+        assertThatThrownBy(() -> SyncSource.start(new SyncSource.Context().region(r)))
+            .isInstanceOf(SyncException.class).hasMessageContaining("no shadows");
+        assertThatThrownBy(() -> SyncSource.start(new SyncSource.Context().region(r).shadows(List.of(any)).batchPages(1000)))
+            .isInstanceOf(SyncException.class).hasMessage("invalid batchPages: 1000 (expected: 1-256, what sinks accept)");
+        assertThatThrownBy(() -> SyncSource.start(new SyncSource.Context().region(r).shadows(List.of(any)).deltaLimit(5000)))
+            .isInstanceOf(SyncException.class).hasMessage("invalid deltaLimit: 5000 bytes (expected: 16-4096)");
+        assertThatThrownBy(() -> SyncSource.start(new SyncSource.Context().region(r).shadows(List.of(any)).bandwidthBytesPerSec(-1)))
+            .isInstanceOf(SyncException.class).hasMessage("invalid bandwidth: -1 B/s (expected: >= 0)");
+    }
 }
