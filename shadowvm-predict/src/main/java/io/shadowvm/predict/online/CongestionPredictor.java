@@ -53,6 +53,7 @@ public final class CongestionPredictor {
     private final ScoreSource[] source;
     private final float[] input;
     private final int[] batchSlots;
+    private final float[] clockBuf;
     private final double[] batchLast;
     private final double[][] batchFc;
     private final double[][] batchProb;
@@ -105,6 +106,7 @@ public final class CongestionPredictor {
         int chunk = Math.min(CHUNK, maxPaths);
         input = new float[chunk * per];
         batchSlots = new int[maxPaths];
+        clockBuf = new float[window * 4];
         batchLast = new double[chunk];
         batchFc = new double[hk][chunk];
         batchProb = new double[hk][chunk];
@@ -195,13 +197,17 @@ public final class CongestionPredictor {
         }
         int chunk = batchLast.length;
         RecurrentNet net = model.net();
+        boolean clock = manifest.inputs().clock() && nb > 0;
+        if (clock) {
+            feats[batchSlots[0]].clockChannels(latestEpochSec, window, clockBuf);
+        }
         for (int b0 = 0; b0 < nb; b0 += chunk) {
             int bs = Math.min(chunk, nb - b0);
             for (int i = 0; i < bs; i++) {
                 int s = batchSlots[b0 + i];
                 long t = count[s] - 1;
-                long start = latestEpochSec - t * tickSec;
-                feats[s].fill(input, i * per, window, t, zView[s], model.exogenous() ? exoView[s] : null, start);
+                feats[s].fillShared(input, i * per, window, t, zView[s], model.exogenous() ? exoView[s] : null,
+                    clock ? clockBuf : null);
                 batchLast[i] = ring[s][(int) (t % keep)];
             }
             float[] out = net.infer(bs == chunk ? input : Arrays.copyOf(input, bs * per), bs);

@@ -64,6 +64,56 @@ public final class Features {
         fill(dst, off, window, t, value, exo, startEpochSec);
     }
 
+    /**
+     * The four clock channels (sin/cos time of day, sin/cos day of week) of each window position for a window
+     * whose last position is at {@code originEpochSec}; written to {@code clock[w*4 .. w*4+3]}. Paths that share
+     * a tick share these, so the online predictor computes them once per tick.
+     */
+    public void clockChannels(long originEpochSec, int window, float[] clock) {
+        for (int w = 0; w < window; w++) {
+            long epoch = originEpochSec - (long) (window - 1 - w) * stepSec;
+            double tod = Math.floorMod(epoch, 86_400L) / 86_400.0;
+            double dow = Math.floorMod(epoch + 3 * 86_400L, 7 * 86_400L) / (7 * 86_400.0);
+            clock[w * 4] = (float) Math.sin(2 * Math.PI * tod);
+            clock[w * 4 + 1] = (float) Math.cos(2 * Math.PI * tod);
+            clock[w * 4 + 2] = (float) Math.sin(2 * Math.PI * dow);
+            clock[w * 4 + 3] = (float) Math.cos(2 * Math.PI * dow);
+        }
+    }
+
+    /**
+     * As {@link #fill}, with the clock channels precomputed by {@link #clockChannels} (or {@code null} for no clock).
+     * Positions before index 0 are clamped to index 0 for values, as in {@link #fill}; the clock of a clamped
+     * position is its own (the difference matters only in the first {@code window} samples of a path, which the
+     * online predictor never sends to the model).
+     */
+    public void fillShared(float[] dst, int off, int window, long t, IndexedValues value, IndexedValues exo, float[] clock) {
+        int c = channels();
+        for (int w = 0; w < window; w++) {
+            long i = Math.max(0, t - window + 1 + w);
+            int o = off + w * c;
+            double zi = value.at(i);
+            dst[o] = (float) zi;
+            if (clock != null && hasClock()) {
+                dst[o + 1] = clock[w * 4];
+                dst[o + 2] = clock[w * 4 + 1];
+                dst[o + 3] = clock[w * 4 + 2];
+                dst[o + 4] = clock[w * 4 + 3];
+            } else {
+                dst[o + 1] = 0;
+                dst[o + 2] = 0;
+                dst[o + 3] = 0;
+                dst[o + 4] = 0;
+            }
+            long j = i - seasonShift;
+            dst[o + 5] = (float) (seasonShift > 0 && j >= 0 ? value.at(j) : zi);
+            dst[o + 6] = (float) threshold;
+            if (exogenous) {
+                dst[o + 7] = exo == null ? 0f : (float) exo.at(i);
+            }
+        }
+    }
+
     /** As above, with the clock given as the time of index 0 (online paths keep their own clock). */
     public void fill(float[] dst, int off, int window, long t, IndexedValues value, IndexedValues exo, long startEpochSec) {
         int c = channels();
