@@ -58,7 +58,15 @@ public final class AgentCommand implements Callable<Integer> {
             Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, 500),
             EpochClock.SYSTEM, runtime, TelemetrySource.NONE, plane);
         CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "shadowvm-agent-stop"));
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(20, java.util.concurrent.TimeUnit.SECONDS); // guests must not outlive their agent
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shadowvm-agent-stop"));
         try (AgentRunner runner = new AgentRunner(agent, IdleStrategy.sleeping(1_000_000),
             t -> System.err.println("shadowvm agent " + host + ": " + t)).start()) {
             out.printf("agent %s (%s) -> controller %s; %s%s%n", host, agent.agentId(), controllers, runtime.describe(),
@@ -70,6 +78,7 @@ public final class AgentCommand implements Callable<Integer> {
             if (plane != null) {
                 plane.close();
             }
+            closed.countDown();
         }
         return 0;
     }

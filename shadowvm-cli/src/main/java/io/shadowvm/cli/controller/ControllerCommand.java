@@ -2,7 +2,6 @@ package io.shadowvm.cli.controller;
 
 import io.shadowvm.controller.Controller;
 import io.shadowvm.controller.loop.LoopConfig;
-import io.shadowvm.core.ShadowVmException;
 import io.shadowvm.core.topology.Topology;
 import io.shadowvm.core.topology.TopologyGenerator;
 import io.shadowvm.core.topology.TopologyLoader;
@@ -71,17 +70,24 @@ public final class ControllerCommand implements Callable<Integer> {
         Controller.Context ctx = new Controller.Context().topology(t).zookeeper(zookeeper).dataDir(dataDir).bind(bind)
             .grpcPort(grpcPort).httpPort(httpPort).loop(LoopConfig.of(tickMs, heartbeatMs)).controllerId(id);
         CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
         try (Controller c = Controller.start(ctx)) {
-            Thread hook = new Thread(stop::countDown, "shadowvm-controller-stop");
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    closed.await(20, java.util.concurrent.TimeUnit.SECONDS); // let the store close cleanly
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "shadowvm-controller-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             out.printf("controller %s: %s; agents: %s:%d (gRPC); REST: http://%s:%d/api/v1; store: %s%n", c.id(), t,
                 bind, c.grpcPort(), bind, c.httpPort(), zookeeper == null
                     ? "embedded ZooKeeper " + c.zookeeper() + " (data in " + dataDir + ")" : "ZooKeeper " + zookeeper);
-            c.snapshot();
             out.flush();
             stop.await();
-        } catch (ShadowVmException e) {
-            throw e;
+        } finally {
+            closed.countDown();
         }
         return 0;
     }
