@@ -157,6 +157,9 @@ class ControllerEndToEndTest {
                  LoopbackCluster cluster = new LoopbackCluster(LoopbackCluster.topology(),
                      List.of("127.0.0.1:" + portB, "127.0.0.1:" + portA))) {
                 assertThat(b.isLeader()).isFalse();
+                Await.until(WAIT, () -> b.leaderId().equals("ctl-a"));
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> create(b, "refused", 1, ShadowMode.STANDBY))
+                    .hasRootCauseMessage("not the leader (leader: ctl-a)");
                 Await.until(WAIT, () -> a.snapshot().hosts().size() == 6);
                 String primary = create(a, "api", 1, ShadowMode.SERVING);
                 Await.until(WAIT, () -> placement(a, "api") != null && placement(a, "api").phase() == VmPhase.RUNNING);
