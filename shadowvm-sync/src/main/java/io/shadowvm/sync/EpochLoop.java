@@ -5,9 +5,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Paces epochs: one every {@code epochMs}, but never before the previous epoch was fully sent, so a
- * bandwidth-limited source lengthens its epochs (and counts each late start) instead of queueing them
- * without bound. The caller supplies the pause around {@code takeEpoch} via {@link Pausable}.
+ * Paces epochs: one every {@code epochMs}, but never before the previous epoch was fully sent and the one
+ * before it acknowledged (at most two epochs in flight), so a source whose link, bandwidth cap or shadows
+ * cannot keep up lengthens its epochs (and counts each late start) instead of queueing them in socket
+ * buffers. The wait for that acknowledgement is bounded ({@code max(10 × epochMs, 1 s)}): a shadow that is
+ * down must not stop the epochs it needs to catch up. The caller supplies the pause around
+ * {@code takeEpoch} via {@link Pausable}.
  */
 public final class EpochLoop {
     /** Takes one epoch with the guest paused (e.g. QMP stop, takeEpoch, cont). */
@@ -21,6 +24,8 @@ public final class EpochLoop {
     private final NanoClock clock;
     private long nextNs;
     private EpochTicket previous;
+    private EpochTicket beforePrevious;
+    private final long maxAckWaitNs;
 
     public EpochLoop(SyncSource source, long epochMs, NanoClock clock) {
         if (epochMs < 1) {
@@ -30,6 +35,7 @@ public final class EpochLoop {
         this.epochNs = TimeUnit.MILLISECONDS.toNanos(epochMs);
         this.clock = clock;
         this.nextNs = clock.nanoTime() + epochNs;
+        this.maxAckWaitNs = Math.max(10 * epochNs, TimeUnit.SECONDS.toNanos(1));
     }
 
     /** Nanoseconds until the next epoch is due (≤ 0: due now). */
@@ -46,7 +52,8 @@ public final class EpochLoop {
         if (now < nextNs) {
             return null;
         }
-        if (previous != null && !previous.shipped().isDone()) {
+        boolean ackPending = beforePrevious != null && !beforePrevious.acked().isDone() && now - nextNs < maxAckWaitNs;
+        if ((previous != null && !previous.shipped().isDone()) || ackPending) {
             if (!lateCounted) {
                 source.countLengthenedEpoch();
                 lateCounted = true;
@@ -54,6 +61,7 @@ public final class EpochLoop {
             return null;
         }
         lateCounted = false;
+        beforePrevious = previous;
         previous = pausable.takeEpochPaused(source);
         nextNs = Math.max(nextNs + epochNs, now + epochNs / 2);
         return previous;

@@ -202,4 +202,33 @@ class PrioritiesAndPacingTest {
             }
         }
     }
+
+    @Test
+    void shouldWaitForTheEpochBeforeTheLastToBeAckedButNotForever() {
+        ManualClock clock = new ManualClock();
+        HeapRegion primary = new HeapRegion(4 * 4096);
+        try (SyncSource source = SyncSource.start(new SyncSource.Context().region(primary)
+                .shadows(List.of(new InetSocketAddress("127.0.0.1", 9))))) {
+            EpochLoop loop = new EpochLoop(source, 100, clock);
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            EpochLoop.Pausable fake = s -> {
+                CompletableFuture<Void> ack = new CompletableFuture<>();
+                acks.add(ack);
+                return new EpochTicket(acks.size(), 0, 0, CompletableFuture.completedFuture(null), ack);
+            };
+            clock.advanceMillis(100);
+            assertThat(loop.poll(fake)).isNotNull(); // epoch 1
+            clock.advanceMillis(100);
+            assertThat(loop.poll(fake)).isNotNull(); // epoch 2: epoch 1 need not be acked yet
+            clock.advanceMillis(100);
+            assertThat(loop.poll(fake)).as("epoch 1 not acked: at most two in flight").isNull();
+            acks.get(0).complete(null);
+            assertThat(loop.poll(fake)).isNotNull(); // epoch 3
+            clock.advanceMillis(100);
+            assertThat(loop.poll(fake)).as("epoch 2 not acked").isNull();
+            clock.advanceMillis(1000);
+            assertThat(loop.poll(fake)).as("a shadow that is down does not stop the epochs").isNotNull();
+            assertThat(acks).hasSize(4);
+        }
+    }
 }

@@ -119,6 +119,7 @@ public final class LoopbackBenchmark {
             long startNs = System.nanoTime();
             long nextNs = startNs;
             EpochTicket previous = null;
+            EpochTicket beforePrevious = null;
             for (int e = 1; e <= c.epochs(); e++) {
                 c.pattern().dirty(region, dirtyPages, e, rnd, scratch);
                 if (c.epochMs() > 0) {
@@ -128,7 +129,15 @@ public final class LoopbackBenchmark {
                     }
                 }
                 if (previous != null) {
-                    previous.shipped().join(); // epochs lengthen rather than pile up
+                    previous.shipped().join(); // epochs lengthen rather than pile up (as EpochLoop does)
+                }
+                if (beforePrevious != null) {
+                    try {
+                        beforePrevious.acked().get(120, TimeUnit.SECONDS);
+                    } catch (Exception ex) {
+                        throw new SyncException("epoch " + beforePrevious.epoch() + " not acknowledged within 120 s: "
+                            + source.shadowStatus(), ex);
+                    }
                 }
                 long t0 = System.nanoTime();
                 EpochTicket t = source.takeEpoch(new byte[0]);
@@ -138,6 +147,7 @@ public final class LoopbackBenchmark {
                         latencyUs.recordValue((System.nanoTime() - takenNs) / 1000);
                     }
                 });
+                beforePrevious = previous;
                 previous = t;
             }
             await(source, previous);
