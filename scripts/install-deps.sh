@@ -8,8 +8,17 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The QEMU guest image (testbed/guest/build.sh) fetches the Debian cloud kernel with apt-get download,
+# which needs package lists that know it.
+refresh_lists() {
+  if [ "$(id -u)" -eq 0 ] && ! apt-cache show linux-image-cloud-amd64 >/dev/null 2>&1; then
+    echo "install-deps: refreshing package lists (the guest image needs linux-image-cloud-amd64)"
+    apt-get update -qq
+  fi
+}
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all packages present (${pkgs[*]})"
+  refresh_lists
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
