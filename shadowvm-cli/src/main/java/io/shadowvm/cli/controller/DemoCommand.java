@@ -2,8 +2,15 @@ package io.shadowvm.cli.controller;
 
 import io.shadowvm.agent.HostAgent;
 import io.shadowvm.agent.TelemetrySource;
+import io.shadowvm.agent.VmRuntime;
 import io.shadowvm.agent.ingress.L4IngressPlane;
 import io.shadowvm.agent.runtime.ProcessGuestRuntime;
+import io.shadowvm.agent.uplink.DiscardSink;
+import io.shadowvm.agent.uplink.RackUplink;
+import io.shadowvm.agent.uplink.UplinkVmRuntime;
+import io.shadowvm.api.rest.Views.BackendWeightView;
+import io.shadowvm.api.rest.Views.PredictionView;
+import io.shadowvm.api.rest.Views.WeightsView;
 import io.shadowvm.api.rest.ApiJson;
 import io.shadowvm.api.rest.Views.EventView;
 import io.shadowvm.controller.Controller;
@@ -20,7 +27,9 @@ import io.shadowvm.core.ShadowVmException;
 import io.shadowvm.core.agent.AgentRunner;
 import io.shadowvm.core.agent.IdleStrategy;
 import io.shadowvm.core.time.EpochClock;
+import io.shadowvm.core.time.NanoClock;
 import io.shadowvm.core.topology.Host;
+import io.shadowvm.core.topology.Rack;
 import io.shadowvm.core.topology.Topology;
 import io.shadowvm.core.topology.TopologyGenerator;
 import io.shadowvm.core.vm.ShadowMode;
@@ -28,6 +37,8 @@ import io.shadowvm.core.vm.ShadowPolicy;
 import io.shadowvm.core.vm.VmSpec;
 import io.shadowvm.hypervisor.process.KvClient;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -54,11 +65,13 @@ import picocli.CommandLine.Option;
  * {@code shadowvm demo}: the whole system on one machine, for real, on loopback: a controller (embedded
  * ZooKeeper), one in-process agent per host of a 3-rack topology running process guests replicated with
  * shadowvm-sync, an L4 ingress, client traffic through it, then a host killed and its VMs promoted and
- * re-shadowed. What it does not do yet is said on screen (the congestion phase needs the testbed).
+ * re-shadowed. Before the kill, a congestion phase: real bulk traffic through the rate-limited loopback uplink of
+ * the primary's rack (shadowvm-agent's {@code RackUplink}) whose measured utilization is the link telemetry.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Run ShadowVM end to end on loopback: place VMs with 1:1 and 1:2 shadow policies, replicate them,",
-        "serve client traffic through the ingress redirector, kill a host, promote its VMs' shadows, restore the",
+        "serve client traffic through the ingress redirector, congest one rack's rate-limited uplink with a bulk",
+        "transfer (weights move to the shadow before it saturates, and back), kill a host, promote its VMs' shadows, restore the",
         "shadow count; prints a live timeline and a summary (--json for the machine-readable one)."})
 public final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -72,6 +85,16 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--steady-s", defaultValue = "5", description = "Seconds of traffic before the host is killed (default ${DEFAULT-VALUE}).")
     int steadySeconds;
+
+    @Option(names = "--uplink-mbps", defaultValue = "4", description = "Capacity of each rack's loopback uplink in Mbit/s (default ${DEFAULT-VALUE}).")
+    int uplinkMbps;
+
+    @Option(names = "--no-congestion", description = "Skip the congestion phase.")
+    boolean noCongestion;
+
+    /** Per second of the congestion phase: t (s since start), offered, measured utilization, score, shadow share. */
+    private final List<double[]> uplinkSeries = new ArrayList<>();
+    private String uplinkName = "";
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     private final AtomicLong ok = new AtomicLong();
@@ -124,14 +147,28 @@ public final class DemoCommand implements Callable<Integer> {
         Map<String, ProcessGuestRuntime> runtimes = new LinkedHashMap<>();
         String ingressHost = t.hosts().get(t.hosts().size() - 1).name();
         L4IngressPlane ingress = new L4IngressPlane("127.0.0.1", 0);
+        Map<String, RackUplink> uplinks = new LinkedHashMap<>();
+        Map<String, VmRuntime> fronted = new LinkedHashMap<>();
+        for (Rack rack : t.racks()) {
+            RackUplink u = new RackUplink(t.uplink(rack.index()).name(), uplinkMbps * 1_000_000L, NanoClock.SYSTEM);
+            uplinks.put(rack.name(), u);
+            cleanup.add(0, u);
+        }
         for (Host h : t.hosts()) {
             ProcessGuestRuntime rt = new ProcessGuestRuntime(h.name(), work.resolve(h.name()), "127.0.0.1", 100,
                 EpochClock.SYSTEM);
+            Rack rack = t.rackOf(h);
+            RackUplink u = uplinks.get(rack.name());
+        uplinkName = u.link();
+            VmRuntime urt = noCongestion ? rt : new UplinkVmRuntime(rt, u);
+            // the rack's first host reports its uplink's utilization, as the monitor on the ToR-facing host would
+            TelemetrySource tel = t.hosts().get(rack.hosts().get(0)).name().equals(h.name()) ? u : TelemetrySource.NONE;
             boolean in = h.name().equals(ingressHost);
             HostAgent a = new HostAgent(new HostAgent.Config(h.name(), List.of("127.0.0.1:" + grpcPort(c)), "127.0.0.1",
-                in, h.cores(), h.memoryMib(), 200), EpochClock.SYSTEM, rt, TelemetrySource.NONE, in ? ingress : null);
+                in, h.cores(), h.memoryMib(), 200), EpochClock.SYSTEM, urt, tel, in ? ingress : null);
             AgentRunner r = new AgentRunner(a, IdleStrategy.sleeping(1_000_000), x -> { }).start();
-            cleanup.add(0, rt);
+            fronted.put(h.name(), urt);
+            cleanup.add(0, urt);
             cleanup.add(0, r);
             agents.put(h.name(), a);
             runtimes.put(h.name(), rt);
@@ -151,14 +188,20 @@ public final class DemoCommand implements Callable<Integer> {
         traffic.start();
         sleepS(steadySeconds);
 
-        say(out, "congestion phase: NOT RUN — it needs link utilization from the monitor inside the testbed's"
-            + " bandwidth-limited namespaces (./shadowvm testbed), which the demo does not drive yet");
+        if (noCongestion) {
+            say(out, "congestion phase: skipped (--no-congestion)");
+        } else {
+            congestion(out, c, t, uplinks, t0);
+        }
 
         String victim = c.snapshot().placements().get("web").primaryHost();
         String dbPrimary = c.snapshot().placements().get("db").primaryHost();
         say(out, "killing host " + victim + " (its agent goes silent, its guests are SIGKILLed)");
         agents.get(victim).pause(true);
         runtimes.get(victim).killAll();
+        if (fronted.get(victim) instanceof UplinkVmRuntime uv) {
+            uv.closeFronts();
+        }
         long killedAt = System.currentTimeMillis();
         int expected = (int) c.snapshot().placements().values().stream().filter(p -> p.primaryHost().equals(victim)).count();
         await(60, "failover of the VMs that ran on " + victim, () -> c.snapshot().failovers().size() >= expected
@@ -211,6 +254,139 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Offered bulk load into the congested rack, as a fraction of the uplink's capacity, {@code s} seconds in. */
+    static double offered(double s) {
+        if (s < 4) {
+            return 0.05 * s; // a gentle start: a step from idle would itself look like a trend
+        }
+        if (s < 7) {
+            return 0.2;
+        }
+        if (s < 19) {
+            return 0.2 + (s - 7) / 12.0;
+        }
+        return s < 25 ? 1.2 : 0.1;
+    }
+
+    /**
+     * The congestion phase: a real bulk transfer into the rack of {@code web}'s primary crosses that rack's
+     * rate-limited uplink relay following {@link #offered}; the uplink's measured utilization is the agent's
+     * link telemetry; the controller's scorer and redirect's PolicyLoop do the rest. Nothing here sets a score
+     * or a weight.
+     */
+    private void congestion(PrintWriter out, Controller c, Topology t, Map<String, RackUplink> uplinks, long t0)
+        throws Exception {
+        VmPlacement web = c.snapshot().placements().get("web");
+        Host ph = t.host(web.primaryHost());
+        Rack rack = t.rackOf(ph);
+        RackUplink u = uplinks.get(rack.name());
+        String shadowHost = web.shadows().isEmpty() ? "?" : web.shadows().get(0).host();
+        say(out, "congestion phase: a bulk transfer into rack " + rack.name() + " (web's primary " + ph.name()
+            + ") crosses its " + uplinkMbps + " Mbit/s uplink " + u.link() + "; web's serving shadow is on " + shadowHost
+            + " (rack " + t.rackOf(t.host(shadowHost)).name() + "). Load: up to 20% by 4 s, ramp from 7 s to 120% at 19 s,"
+            + " hold to 25 s, then 10%");
+        DiscardSink sink = new DiscardSink();
+        cleanup.add(0, sink);
+        RackUplink.Front front = u.front(sink.address());
+        cleanup.add(0, front);
+        long capacityBps = u.bitsPerSecond() / 8;
+        long startNs = System.nanoTime();
+        AtomicLong phaseOffered = new AtomicLong(Double.doubleToLongBits(0));
+        java.util.concurrent.atomic.AtomicBoolean bulkOn = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread bulk = new Thread(() -> {
+            int colon = front.address().lastIndexOf(':');
+            try (Socket s = new Socket()) {
+                s.setSendBufferSize(32_768);
+                s.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(front.address().substring(colon + 1))), 3_000);
+                OutputStream os = s.getOutputStream();
+                byte[] chunk = new byte[4_096];
+                double credit = 0;
+                long last = System.nanoTime();
+                while (bulkOn.get() && trafficOn) {
+                    long now = System.nanoTime();
+                    double f = offered((now - startNs) / 1e9);
+                    phaseOffered.set(Double.doubleToLongBits(f));
+                    credit = Math.min(credit + f * capacityBps * (now - last) / 1e9, 0.1 * capacityBps);
+                    last = now;
+                    while (credit >= chunk.length) {
+                        os.write(chunk);
+                        credit -= chunk.length;
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                }
+            } catch (IOException e) {
+                // the phase ended or the demo is closing
+            }
+        }, "shadowvm-demo-bulk");
+        bulk.setDaemon(true);
+        bulk.start();
+        double firstShiftUtil = Double.NaN;
+        double firstShiftAt = Double.NaN;
+        double firstSaturatedAt = Double.NaN;
+        double maxShare = 0;
+        boolean returned = false;
+        long deadline = startNs + TimeUnit.SECONDS.toNanos(55);
+        while (System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1_000));
+            double el = (System.nanoTime() - startNs) / 1e9;
+            double util = u.lastUtilization();
+            double score = Double.NaN;
+            for (PredictionView pv : c.snapshot().predictions()) {
+                if (pv.path().equals(u.link())) {
+                    score = pv.score();
+                }
+            }
+            VmPlacement p = c.snapshot().placements().get("web");
+            WeightsView wv = c.snapshot().weights().get("web");
+            double primaryW = 1;
+            double total = 0;
+            if (wv != null) {
+                for (BackendWeightView b : wv.backends()) {
+                    total += b.weight();
+                    if (b.host().equals(p.primaryHost())) {
+                        primaryW = b.weight();
+                    }
+                }
+                primaryW = total > 0 ? primaryW / total : 1;
+            }
+            double share = 1 - primaryW;
+            if (share > 0.005 && Double.isNaN(firstShiftAt)) {
+                firstShiftAt = el;
+                firstShiftUtil = util;
+            }
+            if (util >= 0.97 && Double.isNaN(firstSaturatedAt)) {
+                firstSaturatedAt = el;
+            }
+            maxShare = Math.max(maxShare, share);
+            uplinkSeries.add(new double[] {(System.currentTimeMillis() - t0) / 1000.0,
+                Double.longBitsToDouble(phaseOffered.get()), util, Double.isNaN(score) ? 0 : score, share});
+            if (!json) {
+                out.printf("[%6.1fs] uplink     %-4s %-7s offered %3.0f%%  measured %3.0f%% (%.2f Mbit/s)  score %.2f  web:"
+                        + " %3.0f%% of new connections to the shadow%n", (System.currentTimeMillis() - t0) / 1000.0, "",
+                    u.link(), Double.longBitsToDouble(phaseOffered.get()) * 100, util * 100,
+                    util * u.bitsPerSecond() / 1e6, Double.isNaN(score) ? 0 : score, share * 100);
+                out.flush();
+            }
+            if (el > 25 && maxShare > 0 && share < 0.005) {
+                returned = true;
+                break;
+            }
+        }
+        bulkOn.set(false);
+        bulk.join(3_000);
+        front.close();
+        sink.close();
+        if (maxShare == 0) {
+            say(out, "congestion phase: the weights did not move (uplink utilization peaked without a prediction)");
+        } else {
+            say(out, String.format("congestion phase: weights moved %.0f s into the phase (uplink measured at %.0f%% of capacity in the next 1 s sample)"
+                    + (Double.isNaN(firstSaturatedAt) ? "" : String.format(", %.1f s before it saturated",
+                    firstSaturatedAt - firstShiftAt)) + "; up to %.0f%% of web's new connections went to its shadow; %s",
+                firstShiftAt, firstShiftUtil * 100, maxShare * 100,
+                returned ? "weights back on the primary after the load fell" : "weights had not returned within 55 s"));
+        }
     }
 
     private void traffic(L4IngressPlane ingress, Controller c, Map<String, Long> maxAcked) {
@@ -293,7 +469,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void writeReport(Path html, long t0, List<EventView> timeline, List<FailoverRecord> fos,
+    private void writeReport(Path html, long t0, List<EventView> timeline, List<FailoverRecord> fos,
                                     String summary, long killedAt) throws IOException {
         if (html.getParent() != null) {
             Files.createDirectories(html.getParent());
@@ -301,8 +477,7 @@ public final class DemoCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder("<!doctype html><meta charset=utf-8><title>ShadowVM demo</title>")
             .append("<style>body{font-family:sans-serif}td,th{padding:2px 8px;text-align:left}</style>")
             .append("<h1>ShadowVM demo</h1><p>Summary: <code>").append(esc(summary)).append("</code></p>")
-            .append("<p>Charts of utilization, congestion score and weights over time are not produced yet: the demo"
-                + " has no link telemetry on loopback (see the congestion phase note in the timeline).</p>")
+            .append(uplinkChart())
             .append("<h2>Failovers</h2><table><tr><th>VM</th><th>dead host</th><th>promoted</th><th>RTO ms</th>"
                 + "<th>ms since kill</th><th>RPO epochs</th></tr>");
         for (FailoverRecord f : fos) {
@@ -320,6 +495,36 @@ public final class DemoCommand implements Callable<Integer> {
         }
         b.append("</table>");
         Files.writeString(html, b);
+    }
+
+    /** An SVG line chart of the congestion phase (measured utilization, score, shadow share) and its table. */
+    private String uplinkChart() {
+        if (uplinkSeries.isEmpty()) {
+            return "<p>No congestion phase in this run.</p>";
+        }
+        double tMin = uplinkSeries.get(0)[0];
+        double tMax = Math.max(tMin + 1, uplinkSeries.get(uplinkSeries.size() - 1)[0]);
+        int w = 800;
+        int h = 240;
+        StringBuilder b = new StringBuilder("<h2>Congestion phase: ").append(esc(uplinkName)).append("</h2>")
+            .append("<svg width=").append(w).append(" height=").append(h + 20).append(" style='border:1px solid #ccc'>");
+        String[] colors = {"#999", "#1f77b4", "#d62728", "#2ca02c"};
+        String[] names = {"offered", "measured utilization", "congestion score", "web: share to shadow"};
+        for (int k = 1; k <= 4; k++) {
+            b.append("<polyline fill=none stroke='").append(colors[k - 1]).append("' stroke-width=2 points='");
+            for (double[] r : uplinkSeries) {
+                b.append(String.format("%.1f,%.1f ", (r[0] - tMin) / (tMax - tMin) * (w - 20) + 10,
+                    h - Math.min(1.25, r[k]) / 1.25 * (h - 10)));
+            }
+            b.append("'/><text x=").append(10 + (k - 1) * 190).append(" y=").append(h + 15).append(" fill='")
+                .append(colors[k - 1]).append("'>").append(names[k - 1]).append("</text>");
+        }
+        b.append("</svg><table><tr><th>t (s)</th><th>offered</th><th>measured</th><th>score</th><th>to shadow</th></tr>");
+        for (double[] r : uplinkSeries) {
+            b.append(String.format("<tr><td>%.1f<td>%.0f%%<td>%.0f%%<td>%.2f<td>%.0f%%</tr>", r[0], r[1] * 100, r[2] * 100,
+                r[3], r[4] * 100));
+        }
+        return b.append("</table>").toString();
     }
 
     private static String esc(String s) {
