@@ -15,7 +15,9 @@ import io.shadowvm.core.vm.VmSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * Steps 2–6 of a tick except failure detection: predict per path, weigh and push, reconcile; and the
@@ -92,12 +94,19 @@ final class Steps {
                 double before = lastShadowShare.getOrDefault(p.vm(), 0.0);
                 if (Math.abs(shadowShare - before) >= NOTABLE_SHIFT || (shadowShare == 0) != (before == 0)) {
                     lastShadowShare.put(p.vm(), shadowShare);
-                    st.events.add(now, "weights", p.vm(), p.primaryHost(), String.format(
+                    st.events.add(now, "weights", p.vm(), p.primaryHost(), String.format(Locale.ROOT,
                         "%.0f%% of new connections to shadows (primary path score %.2f) %s", shadowShare * 100,
-                        primaryScore, w));
+                        primaryScore, formatWeights(w)));
                 }
             }
         }
+    }
+
+    /** {@code {host=0.70, host=0.30}}: weights as people read them (two decimals, no binary noise). */
+    static String formatWeights(Map<String, Double> weights) {
+        StringJoiner j = new StringJoiner(", ", "{", "}");
+        weights.forEach((host, weight) -> j.add(host + "=" + String.format(Locale.ROOT, "%.2f", weight)));
+        return j.toString();
     }
 
     /** Step 6a: make observed state follow desired state. */
