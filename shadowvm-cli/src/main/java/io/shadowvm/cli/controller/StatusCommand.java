@@ -14,8 +14,8 @@ public final class StatusCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--controller", defaultValue = RestClient.DEFAULT_URL, description = "Controller URL (default ${DEFAULT-VALUE}).")
-    String controller;
+    @CommandLine.Mixin
+    ControllerEndpoint controller;
 
     @Option(names = "--json", description = "Print /api/v1/status as JSON.")
     boolean json;
@@ -23,7 +23,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        RestClient c = new RestClient(controller);
+        RestClient c = controller.client();
         if (json) {
             out.println(c.get("/status"));
             out.flush();

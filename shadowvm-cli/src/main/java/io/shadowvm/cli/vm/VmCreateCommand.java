@@ -2,7 +2,7 @@ package io.shadowvm.cli.vm;
 
 import io.shadowvm.api.rest.ApiJson;
 import io.shadowvm.api.rest.VmCreateRequest;
-import io.shadowvm.cli.controller.RestClient;
+import io.shadowvm.cli.controller.ControllerEndpoint;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -38,15 +38,15 @@ public final class VmCreateCommand implements Callable<Integer> {
     @Option(names = "--guest", defaultValue = "process", description = "process or qemu (default ${DEFAULT-VALUE}).")
     String guest;
 
-    @Option(names = "--controller", defaultValue = RestClient.DEFAULT_URL, description = "Controller URL (default ${DEFAULT-VALUE}).")
-    String controller;
+    @CommandLine.Mixin
+    ControllerEndpoint controller;
 
     @Override
     public Integer call() {
         VmCreateRequest req = new VmCreateRequest(name, vcpus, memoryMib, null,
             new VmCreateRequest.ShadowPolicyRequest(shadows, mode, avoid, null, null, null), null, guest);
         req.toSpec(); // validate locally first: the same message the controller would give
-        String answer = new RestClient(controller).post("/vms", ApiJson.write(req));
+        String answer = controller.client().post("/vms", ApiJson.write(req));
         spec.commandLine().getOut().println(answer);
         spec.commandLine().getOut().flush();
         return 0;

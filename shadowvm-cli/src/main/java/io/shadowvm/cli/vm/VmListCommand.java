@@ -1,5 +1,6 @@
 package io.shadowvm.cli.vm;
 
+import io.shadowvm.cli.controller.ControllerEndpoint;
 import io.shadowvm.cli.controller.RestClient;
 import io.shadowvm.cli.controller.VmListCommandSupport;
 import java.io.PrintWriter;
@@ -14,8 +15,8 @@ public final class VmListCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--controller", defaultValue = RestClient.DEFAULT_URL, description = "Controller URL (default ${DEFAULT-VALUE}).")
-    String controller;
+    @CommandLine.Mixin
+    ControllerEndpoint controller;
 
     @Option(names = "--json", description = "Print GET /api/v1/vms as JSON.")
     boolean json;
@@ -23,7 +24,7 @@ public final class VmListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        RestClient c = new RestClient(controller);
+        RestClient c = controller.client();
         if (json) {
             out.println(c.get("/vms"));
         } else {

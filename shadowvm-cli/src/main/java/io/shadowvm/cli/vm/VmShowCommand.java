@@ -1,10 +1,9 @@
 package io.shadowvm.cli.vm;
 
-import io.shadowvm.cli.controller.RestClient;
+import io.shadowvm.cli.controller.ControllerEndpoint;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code shadowvm vm show NAME}. */
@@ -16,12 +15,12 @@ public final class VmShowCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
-    @Option(names = "--controller", defaultValue = RestClient.DEFAULT_URL, description = "Controller URL (default ${DEFAULT-VALUE}).")
-    String controller;
+    @CommandLine.Mixin
+    ControllerEndpoint controller;
 
     @Override
     public Integer call() {
-        spec.commandLine().getOut().println(new RestClient(controller).get("/vms/" + name));
+        spec.commandLine().getOut().println(controller.client().get("/vms/" + name));
         spec.commandLine().getOut().flush();
         return 0;
     }
