@@ -1,19 +1,11 @@
 package io.shadowvm.sync.source;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.SocketChannel;
 import io.shadowvm.core.agent.Agent;
 import io.shadowvm.core.time.EpochClock;
 import io.shadowvm.core.time.NanoClock;
@@ -29,7 +21,6 @@ import io.shadowvm.sync.wire.Critical;
 import io.shadowvm.sync.wire.EpochBegin;
 import io.shadowvm.sync.wire.EpochEnd;
 import io.shadowvm.sync.wire.ErrorCode;
-import io.shadowvm.sync.wire.FrameDecoder;
 import io.shadowvm.sync.wire.FrameHeader;
 import io.shadowvm.sync.wire.FrameType;
 import io.shadowvm.sync.wire.Hello;
@@ -43,8 +34,6 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.SynchronizedHistogram;
 
 /**
  * The source's single owner of replication state, run by an {@code AgentRunner}. Other threads talk to it
@@ -75,7 +64,6 @@ public final class SenderAgent implements Agent {
     private static final long OUTBOUND_HIGH_WATER = 16L << 20;
 
     private final MemoryRegion region;
-    private final DirtyTracker tracker;
     private final Settings settings;
     private final NanoClock nanoClock;
     private final EpochClock epochClock;
@@ -91,43 +79,23 @@ public final class SenderAgent implements Agent {
     private long lastTaken;
 
     // jobs
-    private final ArrayDeque<Job> shared = new ArrayDeque<>();
-    private final List<Job> catchUps = new ArrayList<>();
+    private final ArrayDeque<ShipJob> shared = new ArrayDeque<>();
+    private final List<ShipJob> catchUps = new ArrayList<>();
     private final ArrayDeque<EpochTicket> unacked = new ArrayDeque<>();
     private final ArrayDeque<long[]> takenAt = new ArrayDeque<>(); // {epoch, takenAtNs}
     private long lastStartedShared;
     /** Shared snapshots kept while a shadow is catching up, to bridge it to the newest started shared epoch. */
     private final ArrayDeque<EpochSnapshot> history = new ArrayDeque<>();
-    private final List<Job> pendingJobs = new ArrayList<>();
+    private final List<ShipJob> pendingJobs = new ArrayList<>();
 
-    // statistics (read from other threads: atomics by type)
-    private final java.util.concurrent.atomic.AtomicLong epochs = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong rawDirtyBytes = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong wireBytes = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong lastAcked = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong lengthened = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong cacheHitPermille = new java.util.concurrent.atomic.AtomicLong();
-    private final Histogram pauseUs = new SynchronizedHistogram(3_600_000_000L, 3);
-    private final Histogram lagUs = new SynchronizedHistogram(3_600_000_000L, 3);
-    private final Counter epochCounter;
-    private final Counter dirtyCounter;
-    private final Counter wireCounter;
-    private final Counter lengthenedCounter;
-    private final Timer pauseTimer;
-    private final Timer scanTimer;
-    private final Timer encodeTimer;
-    private final Timer sendTimer;
-    private final MeterRegistry registry;
-    private long encodeNs;
+    private final SourceMetrics metrics;
 
     public SenderAgent(MemoryRegion region, DirtyTracker tracker, List<InetSocketAddress> shadows, Settings settings,
                        NanoClock nanoClock, EpochClock epochClock, MeterRegistry registry) {
         this.region = region;
-        this.tracker = tracker;
         this.settings = settings;
         this.nanoClock = nanoClock;
         this.epochClock = epochClock;
-        this.registry = registry;
         this.book = new PageBook(region, tracker, settings.criticalRanges());
         this.cache = new PageCache(settings.cacheBytes());
         this.encoder = new BatchEncoder(settings.batchPages(), settings.deltaLimit(), settings.compression());
@@ -139,16 +107,7 @@ public final class SenderAgent implements Agent {
         for (InetSocketAddress a : shadows) {
             sessions.add(new ShadowSession(a));
         }
-        this.epochCounter = Counter.builder("shadowvm.sync.epochs").description("epochs taken").register(registry);
-        this.dirtyCounter = Counter.builder("shadowvm.sync.dirty.bytes").description("raw bytes of changed pages").register(registry);
-        this.wireCounter = Counter.builder("shadowvm.sync.wire.bytes").description("bytes written to shadows").register(registry);
-        this.lengthenedCounter = Counter.builder("shadowvm.sync.epochs.lengthened")
-            .description("epochs that started late because the previous one was still being sent").register(registry);
-        this.pauseTimer = Timer.builder("shadowvm.sync.pause").description("takeEpoch: scan + copy with the guest paused").register(registry);
-        this.scanTimer = Timer.builder("shadowvm.sync.scan").description("dirty tracking part of the pause").register(registry);
-        this.encodeTimer = Timer.builder("shadowvm.sync.encode").description("delta + compression time per epoch").register(registry);
-        this.sendTimer = Timer.builder("shadowvm.sync.send").description("take to fully written, per epoch").register(registry);
-        Gauge.builder("shadowvm.sync.cache.hit.ratio", cacheHitPermille, v -> v.get() / 1000.0).register(registry);
+        this.metrics = new SourceMetrics(registry);
         for (ShadowSession s : sessions) {
             Gauge.builder("shadowvm.sync.shadow.lag.epochs", s, x -> lastTaken - x.ackedEpoch).tag("shadow", s.name).register(registry);
             Gauge.builder("shadowvm.sync.shadow.lag.ms", s, x -> x.lagMs).tag("shadow", s.name).register(registry);
@@ -197,15 +156,15 @@ public final class SenderAgent implements Agent {
         if (!bucket.ready()) {
             return work;
         }
-        Job head = shared.peek();
+        ShipJob head = shared.peek();
         if (head != null) {
             work += step(head);
             if (head.finished) {
                 shared.poll();
             }
         }
-        for (Iterator<Job> it = catchUps.iterator(); it.hasNext(); ) {
-            Job j = it.next();
+        for (Iterator<ShipJob> it = catchUps.iterator(); it.hasNext(); ) {
+            ShipJob j = it.next();
             work += step(j);
             if (j.finished) {
                 it.remove();
@@ -314,24 +273,7 @@ public final class SenderAgent implements Agent {
         if (s.state != ShadowSession.State.CONNECTING) {
             return;
         }
-        int gen = ++s.generation;
-        Bootstrap b = new Bootstrap().group(group).channel(settings.transport().socketChannel())
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
-            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, (int) OUTBOUND_HIGH_WATER))
-            .handler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(new FrameDecoder(settings.maxFrameLength()),
-                        new ShadowSession.Handler(s, gen, hello, region, SenderAgent.this::post));
-                }
-            });
-        ChannelFuture f = b.connect(s.address);
-        f.addListener(r -> {
-            if (!r.isSuccess()) {
-                post(new ShadowSession.Disconnected(s, gen, r.cause()));
-            }
-        });
+        s.connect(group, settings.transport(), settings.maxFrameLength(), OUTBOUND_HIGH_WATER, hello, region, this::post);
     }
 
     private ShadowSession sessionOf(Channel ch) {
@@ -354,7 +296,7 @@ public final class SenderAgent implements Agent {
             if (t[0] == epoch) {
                 long lag = now - t[1];
                 s.lagMs = TimeUnit.NANOSECONDS.toMillis(lag);
-                lagUs.recordValue(Math.min(lag / 1000, lagUs.getHighestTrackableValue()));
+                metrics.acked(lag);
                 break;
             }
         }
@@ -378,7 +320,7 @@ public final class SenderAgent implements Agent {
             }
             return;
         }
-        lastAcked.set(min);
+        metrics.ackedByAll(min);
         while (!unacked.isEmpty() && unacked.peek().epoch() <= min) {
             unacked.poll().acked().complete(null);
         }
@@ -404,19 +346,19 @@ public final class SenderAgent implements Agent {
         long epoch = ++lastTaken;
         EpochSnapshot snap = book.begin(epoch, t0, epochClock.epochMillis(), critical, nanoClock);
         int dirtyCount = snap.dirtyCount;
-        List<Job> newCatchUps = new ArrayList<>();
+        List<ShipJob> newCatchUps = new ArrayList<>();
         for (ShadowSession s : sessions) {
             if (s.state == ShadowSession.State.READY) {
                 int[] slots = book.addLacking(snap, s);
                 s.moveTo(ShadowSession.State.CATCHING_UP);
                 s.catchUpEpoch = epoch;
                 s.sinkHashes = null;
-                newCatchUps.add(new Job(snap, slots, slots.length, s));
+                newCatchUps.add(new ShipJob(snap, slots, slots.length, s));
             }
         }
         snap.digest = book.end(snap, settings.verify());
         long t2 = nanoClock.nanoTime();
-        Job sharedJob = new Job(snap, snap.dirtySlots, dirtyCount, null);
+        ShipJob sharedJob = new ShipJob(snap, snap.dirtySlots, dirtyCount, null);
         shared.add(sharedJob);
         catchUps.addAll(newCatchUps);
         snap.refs = 1 + newCatchUps.size();
@@ -427,13 +369,7 @@ public final class SenderAgent implements Agent {
         pruneHistory();
 
         long pauseNs = t2 - t0;
-        pauseTimer.record(pauseNs, TimeUnit.NANOSECONDS);
-        scanTimer.record(book.scanNs(), TimeUnit.NANOSECONDS);
-        pauseUs.recordValue(Math.min(pauseNs / 1000, pauseUs.getHighestTrackableValue()));
-        epochs.incrementAndGet();
-        epochCounter.increment();
-        rawDirtyBytes.addAndGet((long) dirtyCount * MemoryRegion.PAGE_SIZE);
-        dirtyCounter.increment((double) dirtyCount * MemoryRegion.PAGE_SIZE);
+        metrics.epochTaken(pauseNs, book.scanNs(), (long) dirtyCount * MemoryRegion.PAGE_SIZE);
         takenAt.add(new long[] {epoch, t0});
         EpochTicket ticket = new EpochTicket(epoch, dirtyCount, pauseNs, new CompletableFuture<>(), new CompletableFuture<>());
         sharedJob.ticket = ticket;
@@ -444,36 +380,7 @@ public final class SenderAgent implements Agent {
 
     // ---------------------------------------------------------------- shipping
 
-    /** One epoch to a set of shadows: the shared pass (target = null, all LIVE shadows) or one catch-up. */
-    private static final class Job {
-        final EpochSnapshot snap;
-        final int[] slots;
-        final int count;
-        final ShadowSession catchUpFor;
-        final List<Channel> targets = new ArrayList<>();
-        EpochTicket ticket;
-        int next;
-        boolean begun;
-        boolean finished;
-        long pagesSent;
-        int batches;
-        long startNs;
-
-        /** For a catch-up: the connection and base epoch it was made for (a reconnect makes a new job). */
-        final Channel channel;
-        final long base;
-
-        Job(EpochSnapshot snap, int[] slots, int count, ShadowSession catchUpFor) {
-            this.snap = snap;
-            this.slots = slots;
-            this.count = count;
-            this.catchUpFor = catchUpFor;
-            this.channel = catchUpFor == null ? null : catchUpFor.channel;
-            this.base = catchUpFor == null ? snap.epoch - 1 : catchUpFor.sinkApplied;
-        }
-    }
-
-    private int step(Job j) {
+    private int step(ShipJob j) {
         if (!j.begun) {
             begin(j);
             return 1;
@@ -523,13 +430,10 @@ public final class SenderAgent implements Agent {
                 frame.writeBytes(encoder.output(), 0, len);
                 FrameHeader.seal(frame);
                 j.batches++;
-                encodeNs += nanoClock.nanoTime() - t0;
+                metrics.encoded(nanoClock.nanoTime() - t0);
                 write(j, frame);
             }
-            long lookups = cache.hits() + cache.misses();
-            if (lookups > 0) {
-                cacheHitPermille.set(cache.hits() * 1000 / lookups);
-            }
+            metrics.cacheLookups(cache.hits(), cache.misses());
             return 1;
         }
         int flags = settings.verify() ? EpochEnd.FLAG_DIGEST : 0;
@@ -538,7 +442,7 @@ public final class SenderAgent implements Agent {
         return 1;
     }
 
-    private void begin(Job j) {
+    private void begin(ShipJob j) {
         j.begun = true;
         j.startNs = nanoClock.nanoTime();
         EpochSnapshot snap = j.snap;
@@ -582,7 +486,7 @@ public final class SenderAgent implements Agent {
         }
     }
 
-    private void write(Job j, ByteBuf frame) {
+    private void write(ShipJob j, ByteBuf frame) {
         int len = frame.readableBytes();
         for (Channel ch : j.targets) {
             ch.writeAndFlush(frame.retainedDuplicate(), ch.voidPromise());
@@ -590,17 +494,14 @@ public final class SenderAgent implements Agent {
         long total = (long) len * j.targets.size();
         frame.release();
         bucket.consume(total);
-        wireBytes.addAndGet(total);
-        wireCounter.increment(total);
+        metrics.written(total);
     }
 
-    private void finish(Job j) {
+    private void finish(ShipJob j) {
         j.finished = true;
         long now = nanoClock.nanoTime();
         if (j.catchUpFor == null) {
-            encodeTimer.record(encodeNs, TimeUnit.NANOSECONDS);
-            encodeNs = 0;
-            sendTimer.record(now - j.snap.takenAtNs, TimeUnit.NANOSECONDS);
+            metrics.sharedEpochSent(now - j.snap.takenAtNs);
             if (j.ticket != null) {
                 j.ticket.shipped().complete(null);
             }
@@ -659,51 +560,40 @@ public final class SenderAgent implements Agent {
         s.sinkApplied = from;
         s.catchUpEpoch = to;
         s.moveTo(ShadowSession.State.CATCHING_UP);
-        pendingJobs.add(new Job(b, b.dirtySlots, b.dirtyCount, s));
+        pendingJobs.add(new ShipJob(b, b.dirtySlots, b.dirtyCount, s));
         return true;
     }
 
     /** Counts an epoch that started later than scheduled (bandwidth or encode could not keep up). */
     public void countLengthened() {
-        lengthened.incrementAndGet();
-        lengthenedCounter.increment();
+        metrics.lengthened();
     }
 
     public SourceStats stats() {
-        return new SourceStats(epochs.get(), lastAcked.get(), rawDirtyBytes.get(), wireBytes.get(),
-            pauseUs.getTotalCount() == 0 ? 0 : pauseUs.getValueAtPercentile(50) / 1000.0,
-            pauseUs.getTotalCount() == 0 ? 0 : pauseUs.getValueAtPercentile(99) / 1000.0,
-            lagUs.getTotalCount() == 0 ? 0 : lagUs.getValueAtPercentile(99) / 1000.0,
-            lengthened.get());
+        return metrics.stats();
     }
 
     public MeterRegistry registry() {
-        return registry;
+        return metrics.registry();
     }
 
     /** True when every shadow has finished its handshake (or refused the stream): epochs taken now reach them. */
     public boolean shadowsReady() {
-        CompletableFuture<Boolean> f = new CompletableFuture<>();
-        post((Runnable) () -> {
-            boolean ready = true;
-            for (ShadowSession s : sessions) {
-                ready &= s.state != ShadowSession.State.CONNECTING && s.state != ShadowSession.State.HANDSHAKE;
-            }
-            f.complete(ready);
-        });
-        return f.join();
+        return ask(() -> sessions.stream().allMatch(
+            s -> s.state != ShadowSession.State.CONNECTING && s.state != ShadowSession.State.HANDSHAKE));
     }
 
     /** Per-shadow status lines, for logs and tests: name, state, acked epoch, last error. */
     public List<String> shadowStatus() {
-        CompletableFuture<List<String>> f = new CompletableFuture<>();
-        post((Runnable) () -> {
-            List<String> out = new ArrayList<>();
-            for (ShadowSession s : sessions) {
-                out.add(s.name + " " + s.state + " acked=" + s.ackedEpoch + (s.lastError == null ? "" : " error=" + s.lastError));
-            }
-            f.complete(out);
-        });
+        return ask(() -> sessions.stream()
+            .map(s -> s.name + " " + s.state + " acked=" + s.ackedEpoch + (s.lastError == null ? "" : " error=" + s.lastError))
+            .toList());
+    }
+
+    /** Answers a question about the agent's state on the agent's own thread (its state has one owner). */
+    private <T> T ask(java.util.function.Supplier<T> question) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        post((Runnable) () -> f.complete(question.get()));
         return f.join();
     }
 }

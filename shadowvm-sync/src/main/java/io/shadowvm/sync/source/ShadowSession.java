@@ -1,18 +1,26 @@
 package io.shadowvm.sync.source;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.DecoderException;
 import io.shadowvm.sync.region.MemoryRegion;
 import io.shadowvm.sync.wire.Ack;
 import io.shadowvm.sync.wire.ErrorCode;
 import io.shadowvm.sync.wire.ErrorMessage;
 import io.shadowvm.sync.wire.Frame;
+import io.shadowvm.sync.wire.FrameDecoder;
 import io.shadowvm.sync.wire.Hello;
 import io.shadowvm.sync.wire.PageHashes;
 import io.shadowvm.sync.wire.ProtocolException;
 import io.shadowvm.sync.wire.Resume;
+import io.shadowvm.sync.wire.Transport;
 import io.shadowvm.sync.wire.UnsupportedVersionException;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
@@ -113,6 +121,32 @@ public final class ShadowSession {
     }
 
     /** The event-loop side of a connection. */
+    /**
+     * Starts a new connection attempt (a new generation: events of older attempts are ignored). Its outcome
+     * arrives through {@code post} as {@link SessionEvent}s, on the agent's thread.
+     */
+    void connect(EventLoopGroup group, Transport transport, int maxFrameLength, long outboundHighWater, Hello hello,
+                 MemoryRegion region, Consumer<SessionEvent> post) {
+        int gen = ++generation;
+        new Bootstrap().group(group).channel(transport.socketChannel())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, (int) outboundHighWater))
+            .handler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(new FrameDecoder(maxFrameLength), new Handler(ShadowSession.this, gen, hello,
+                        region, post));
+                }
+            })
+            .connect(address)
+            .addListener(r -> {
+                if (!r.isSuccess()) {
+                    post.accept(new Disconnected(this, gen, r.cause()));
+                }
+            });
+    }
+
     static final class Handler extends ChannelInboundHandlerAdapter {
         private final ShadowSession session;
         private final int generation;
