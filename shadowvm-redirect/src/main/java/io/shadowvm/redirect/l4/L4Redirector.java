@@ -9,25 +9,20 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.socket.SocketChannel;
-import io.shadowvm.redirect.Backend;
-import io.shadowvm.redirect.BackendStats;
-import io.shadowvm.redirect.DataPlane;
-import io.shadowvm.redirect.RedirectException;
-import io.shadowvm.redirect.RelativeWeights;
 import io.shadowvm.redirect.Transport;
+import io.shadowvm.redirect.route.RoutedDataPlane;
 import io.shadowvm.redirect.route.RoutingControl;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The L4 TCP redirector (see the package description). Start with {@link #start}, change weights with
  * {@link #setWeights} from any thread, stop with {@link #close}.
  */
-public final class L4Redirector implements DataPlane {
+public final class L4Redirector implements RoutedDataPlane {
     private final L4Config config;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -48,17 +43,7 @@ public final class L4Redirector implements DataPlane {
             this.control = rc;
             this.servers = bind();
         } catch (RuntimeException e) {
-            if (rc != null) {
-                rc.close();
-            }
-            if (boss != null) {
-                boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            }
-            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            if (e instanceof RedirectException) {
-                throw e;
-            }
-            throw new RedirectException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+            throw RoutedDataPlane.startFailed(config.listen(), e, rc, boss, workers);
         }
     }
 
@@ -117,33 +102,14 @@ public final class L4Redirector implements DataPlane {
         return config;
     }
 
-    RoutingControl control() {
+    @Override
+    public RoutingControl control() {
         return control;
     }
 
     /** Whether connections are relayed with splice(2). */
     public boolean splicing() {
         return splicing;
-    }
-
-    @Override
-    public List<Backend> backends() {
-        return control.backends();
-    }
-
-    @Override
-    public void setWeights(RelativeWeights weights) {
-        control.setWeights(weights);
-    }
-
-    @Override
-    public Map<String, Double> weights() {
-        return control.weights();
-    }
-
-    @Override
-    public Map<String, BackendStats.Snapshot> stats() {
-        return control.statsSnapshot();
     }
 
     /** Backends currently ejected by outlier detection. */

@@ -11,11 +11,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.shadowvm.redirect.Backend;
-import io.shadowvm.redirect.BackendStats;
-import io.shadowvm.redirect.DataPlane;
-import io.shadowvm.redirect.RedirectException;
-import io.shadowvm.redirect.RelativeWeights;
+import io.shadowvm.redirect.route.RoutedDataPlane;
 import io.shadowvm.redirect.route.RoutingControl;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -24,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** The L7 HTTP redirector (see the package description). */
-public final class L7Redirector implements DataPlane {
+public final class L7Redirector implements RoutedDataPlane {
     private final L7Config config;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -63,15 +59,7 @@ public final class L7Redirector implements DataPlane {
                 })
                 .bind(config.listen()).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
-            if (rc != null) {
-                rc.close();
-            }
-            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            if (e instanceof RedirectException) {
-                throw e;
-            }
-            throw new RedirectException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+            throw RoutedDataPlane.startFailed(config.listen(), e, rc, boss, workers);
         }
     }
 
@@ -87,7 +75,8 @@ public final class L7Redirector implements DataPlane {
         return config;
     }
 
-    RoutingControl control() {
+    @Override
+    public RoutingControl control() {
         return control;
     }
 
@@ -122,26 +111,6 @@ public final class L7Redirector implements DataPlane {
             }
             return p;
         });
-    }
-
-    @Override
-    public List<Backend> backends() {
-        return control.backends();
-    }
-
-    @Override
-    public void setWeights(RelativeWeights weights) {
-        control.setWeights(weights);
-    }
-
-    @Override
-    public Map<String, Double> weights() {
-        return control.weights();
-    }
-
-    @Override
-    public Map<String, BackendStats.Snapshot> stats() {
-        return control.statsSnapshot();
     }
 
     @Override
