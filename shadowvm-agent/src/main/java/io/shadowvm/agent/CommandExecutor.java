@@ -102,7 +102,8 @@ public final class CommandExecutor {
             case START_SHADOW_SYNC -> {
                 var a = c.getStartShadowSync();
                 if (a.getShadowHost().equals(host)) {
-                    out.setAddress(runtime.openShadow(a.getVm(), a.getVmGeneration(), a.getServing()));
+                    out.setAddress(runtime.openShadow(a.getVm(), a.getVmGeneration(), a.getServing(), a.getGuestKind(),
+                        a.getMemoryMib()));
                 } else if (a.getPrimaryHost().equals(host)) {
                     if (a.getSinkAddress().isEmpty()) {
                         throw new ShadowVmException("start replication of " + a.getVm() + " to " + a.getShadowHost()

@@ -12,8 +12,13 @@ public interface VmRuntime extends AutoCloseable {
     /** Starts the primary instance of {@code vm}; returns its service address (host:port). */
     String startPrimary(String vm, int vcpus, long memoryMib, long generation, String guestKind);
 
-    /** Opens a sync sink for a shadow of {@code vm} on this host; returns the sink's address (host:port). */
-    String openShadow(String vm, long generation, boolean serving);
+    /**
+     * Opens a sync sink for a shadow of {@code vm} on this host; returns the sink's address (host:port).
+     *
+     * @param guestKind what the primary runs ("process", "qemu"; empty means "process")
+     * @param memoryMib the guest's RAM (a qemu shadow sizes its replica with it before the first epoch)
+     */
+    String openShadow(String vm, long generation, boolean serving, String guestKind, long memoryMib);
 
     /** Starts shipping the local primary's epochs to the shadow whose sink listens at {@code sinkAddress}. */
     void startReplication(String vm, long generation, String shadowHost, String sinkAddress);

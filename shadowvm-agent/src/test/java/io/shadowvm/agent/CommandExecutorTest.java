@@ -28,7 +28,7 @@ class CommandExecutorTest {
         }
 
         @Override
-        public String openShadow(String vm, long generation, boolean serving) {
+        public String openShadow(String vm, long generation, boolean serving, String guestKind, long memoryMib) {
             calls.add("shadow " + vm);
             return "h1:2";
         }

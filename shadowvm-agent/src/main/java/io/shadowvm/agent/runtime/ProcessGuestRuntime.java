@@ -147,7 +147,7 @@ public final class ProcessGuestRuntime implements VmRuntime {
     }
 
     @Override
-    public String openShadow(String vm, long generation, boolean serving) {
+    public String openShadow(String vm, long generation, boolean serving, String guestKind, long memoryMib) {
         Shadow s = shadows.get(vm);
         if (s != null && s.generation == generation) {
             return address(s.sink.localAddress().getPort());

@@ -42,8 +42,8 @@ public final class UplinkVmRuntime implements VmRuntime {
     }
 
     @Override
-    public String openShadow(String vm, long generation, boolean serving) {
-        return delegate.openShadow(vm, generation, serving);
+    public String openShadow(String vm, long generation, boolean serving, String guestKind, long memoryMib) {
+        return delegate.openShadow(vm, generation, serving, guestKind, memoryMib);
     }
 
     @Override

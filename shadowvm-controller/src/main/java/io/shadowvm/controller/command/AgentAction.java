@@ -26,7 +26,7 @@ public sealed interface AgentAction {
      * the sink's address), then to the primary's host with {@code sinkAddress} set (it starts shipping).
      */
     record StartShadowSync(String host, String vm, String primaryHost, String shadowHost, boolean serving,
-                           long generation, String sinkAddress) implements AgentAction {
+                           long generation, String sinkAddress, String guest, long memoryMib) implements AgentAction {
         @Override
         public String id() {
             return "sync/" + vm + "/g" + generation + "/" + shadowHost + (host.equals(shadowHost) ? "/sink" : "/source");

@@ -24,7 +24,7 @@ public final class Commands {
         } else if (action instanceof AgentAction.StartShadowSync a) {
             b.setStartShadowSync(StartShadowSync.newBuilder().setVm(a.vm()).setPrimaryHost(a.primaryHost())
                 .setShadowHost(a.shadowHost()).setServing(a.serving()).setVmGeneration(a.generation())
-                .setSinkAddress(a.sinkAddress()));
+                .setSinkAddress(a.sinkAddress()).setGuestKind(a.guest()).setMemoryMib(a.memoryMib()));
         } else if (action instanceof AgentAction.SetWeights a) {
             SetWeights.Builder w = SetWeights.newBuilder().setVm(a.vm()).setVersion(a.version());
             for (Map.Entry<String, Double> e : a.weights().entrySet()) {

@@ -184,10 +184,10 @@ final class Steps {
             }
             if (s.syncAddress().isEmpty()) {
                 st.outbox.send(new AgentAction.StartShadowSync(s.host(), p.vm(), next.primaryHost(), s.host(), s.serving(),
-                    next.generation(), ""), now);
+                    next.generation(), "", d.guest(), d.spec().memoryMib()), now);
             } else {
                 st.outbox.send(new AgentAction.StartShadowSync(next.primaryHost(), p.vm(), next.primaryHost(), s.host(),
-                    s.serving(), next.generation(), s.syncAddress()), now);
+                    s.serving(), next.generation(), s.syncAddress(), d.guest(), d.spec().memoryMib()), now);
             }
         }
     }
@@ -212,7 +212,8 @@ final class Steps {
             + c.shadows() + (c.partialReason() == null ? "" : " (partial: " + c.partialReason() + ")"));
         st.outbox.send(create(d, p), now);
         for (ShadowReplica s : shadows) {
-            st.outbox.send(new AgentAction.StartShadowSync(s.host(), spec.name(), c.primary(), s.host(), serving, 1, ""), now);
+            st.outbox.send(new AgentAction.StartShadowSync(s.host(), spec.name(), c.primary(), s.host(), serving, 1, "",
+                d.guest(), spec.memoryMib()), now);
         }
         return p;
     }

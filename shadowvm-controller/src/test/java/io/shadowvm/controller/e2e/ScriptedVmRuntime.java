@@ -51,7 +51,7 @@ final class ScriptedVmRuntime implements VmRuntime {
     }
 
     @Override
-    public String openShadow(String vm, long generation, boolean serving) {
+    public String openShadow(String vm, long generation, boolean serving, String guestKind, long memoryMib) {
         instances.compute(vm, (k, old) -> old != null && !old.primary && old.generation == generation ? old
             : new Inst(vm, false, generation, serving));
         return host + ":9000";
