@@ -2,7 +2,7 @@ package io.shadowvm.placement;
 
 import io.shadowvm.core.ShadowVmException;
 import io.shadowvm.core.topology.Topology;
-import io.shadowvm.core.vm.FailureDomain;
+import io.shadowvm.core.vm.ShadowPolicy;
 import io.shadowvm.core.vm.VmSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,25 +37,10 @@ public final class ClusterState {
     private final Topology topology;
     private final double syncFactor;
     private final HostCapacity cap;
-    private final Map<String, Entry> vms = new LinkedHashMap<>();
+    private final Map<String, VmEntry> vms = new LinkedHashMap<>();
     private final Map<String, List<String>> talkersTo = new HashMap<>();
-
-    /** A placed VM; {@code primary} is -1 after its host failed, {@code syncFromRack[i]} -1 when no sync flows. */
-    private static final class Entry {
-        final VmSpec vm;
-        int primary;
-        int[] shadows;
-        int[] syncFromRack;
-        String partialReason;
-
-        Entry(VmSpec vm, int primary, int[] shadows, int[] syncFromRack, String partialReason) {
-            this.vm = vm;
-            this.primary = primary;
-            this.shadows = shadows;
-            this.syncFromRack = syncFromRack;
-            this.partialReason = partialReason;
-        }
-    }
+    private final RoleChecks checks;
+    private final HostLifecycle lifecycle;
 
     public ClusterState(Topology topology) {
         this(topology, DEFAULT_SYNC_FACTOR);
@@ -68,6 +53,8 @@ public final class ClusterState {
         this.topology = topology;
         this.syncFactor = syncFactor;
         this.cap = new HostCapacity(topology);
+        this.checks = new RoleChecks(topology, cap, syncFactor);
+        this.lifecycle = new HostLifecycle(this, cap, vms);
     }
 
     // ---- reading -----------------------------------------------------------------------------------
@@ -192,14 +179,14 @@ public final class ClusterState {
 
     /** The VM's current placement, or {@code null} when it is not placed. */
     public Placement placement(String vm) {
-        Entry e = vms.get(vm);
+        VmEntry e = vms.get(vm);
         return e == null ? null : toPlacement(e);
     }
 
     /** Every placed VM in placement order. */
     public List<Placement> placements() {
         List<Placement> out = new ArrayList<>(vms.size());
-        for (Entry e : vms.values()) {
+        for (VmEntry e : vms.values()) {
             out.add(toPlacement(e));
         }
         return out;
@@ -207,7 +194,7 @@ public final class ClusterState {
 
     /** The primary host of {@code vm}, or -1 when it is not placed or lost its primary. */
     public int primaryOf(String vm) {
-        Entry e = vms.get(vm);
+        VmEntry e = vms.get(vm);
         return e == null ? -1 : e.primary;
     }
 
@@ -238,7 +225,7 @@ public final class ClusterState {
             throw new ShadowVmException(vm.name() + ": " + shadows.length + " shadows but the policy asks for "
                 + vm.policy().shadows() + " and does not allow partial placement");
         }
-        checkRoles(vm, primary, shadows);
+        checks.roles(vm, primary, shadows);
         double sync = syncMbps(vm);
         cap.reserve(primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
         int[] from = new int[shadows.length];
@@ -247,7 +234,7 @@ public final class ClusterState {
             from[i] = cap.hostRack[primary];
             cap.addUplinkSync(from[i], cap.hostRack[shadows[i]], sync);
         }
-        Entry e = new Entry(vm, primary, shadows.clone(), from, partialReason);
+        VmEntry e = new VmEntry(vm, primary, shadows.clone(), from, partialReason);
         vms.put(vm.name(), e);
         for (String p : vm.communicatesWith()) {
             talkersTo.computeIfAbsent(p, k -> new ArrayList<>(2)).add(vm.name());
@@ -257,7 +244,7 @@ public final class ClusterState {
 
     /** Removes a VM and frees everything it reserved; a {@link ShadowVmException} when it is not placed. */
     public Placement remove(String vmName) {
-        Entry e = vms.remove(vmName);
+        VmEntry e = vms.remove(vmName);
         if (e == null) {
             throw new ShadowVmException(vmName + ": not placed (" + vms.size() + " VMs are)");
         }
@@ -278,39 +265,17 @@ public final class ClusterState {
      * ready for promotion; their sync streams stop) or a shadow.
      */
     public HostRemoval removeHost(String hostName) {
-        int h = topology.host(hostName).index();
-        if (!cap.hostAlive[h]) {
-            throw new ShadowVmException("host " + hostName + " is already out of service");
-        }
-        List<HostRemoval.Loss> lost = new ArrayList<>();
-        for (Entry e : vms.values()) {
-            VmSpec vm = e.vm;
-            double sync = syncMbps(vm);
-            if (e.primary == h) {
-                cap.release(h, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
-                e.primary = -1;
-                for (int i = 0; i < e.shadows.length; i++) {
-                    if (e.syncFromRack[i] >= 0) {
-                        cap.addUplinkSync(e.syncFromRack[i], cap.hostRack[e.shadows[i]], -sync);
-                        e.syncFromRack[i] = -1;
-                    }
-                }
-                lost.add(new HostRemoval.Loss(vm.name(), HostRemoval.Role.PRIMARY, hostNames(e.shadows)));
-                continue;
-            }
-            int at = indexOf(e.shadows, h);
-            if (at >= 0) {
-                cap.release(h, vm.shadowVcpus(), vm.memoryMib(), sync);
-                if (e.syncFromRack[at] >= 0) {
-                    cap.addUplinkSync(e.syncFromRack[at], cap.hostRack[h], -sync);
-                }
-                e.shadows = removeAt(e.shadows, at);
-                e.syncFromRack = removeAt(e.syncFromRack, at);
-                lost.add(new HostRemoval.Loss(vm.name(), HostRemoval.Role.SHADOW, hostNames(e.shadows)));
-            }
-        }
-        cap.takeOutOfService(h);
-        return new HostRemoval(hostName, lost);
+        return lifecycle.removeHost(hostName);
+    }
+
+    /**
+     * Puts a host that was taken out of service ({@link #removeHost}: it failed, was fenced or drained) back in
+     * service with its whole capacity free: whatever ran there before is gone (the controller stopped its stale
+     * instances), so nothing is reserved on it, and it takes new roles again. Refuses (a
+     * {@link ShadowVmException}, state unchanged) a host not in the topology or one that is in service.
+     */
+    public void returnHost(String hostName) {
+        lifecycle.returnHost(hostName);
     }
 
     /**
@@ -320,39 +285,7 @@ public final class ClusterState {
      * of it, or the host cannot take a primary's reservation — the controller then tries another shadow.
      */
     public Placement promote(String vmName, String shadowHost) {
-        Entry e = vms.get(vmName);
-        if (e == null) {
-            throw new ShadowVmException(vmName + ": not placed (" + vms.size() + " VMs are)");
-        }
-        if (e.primary >= 0) {
-            throw new ShadowVmException(vmName + ": its primary on " + topology.host(e.primary).name()
-                + " is in service (expected: a VM that lost its primary)");
-        }
-        int h = topology.host(shadowHost).index();
-        int at = indexOf(e.shadows, h);
-        if (at < 0) {
-            throw new ShadowVmException(vmName + ": no shadow on " + shadowHost + " (shadows: " + hostNames(e.shadows) + ")");
-        }
-        VmSpec vm = e.vm;
-        double sync = syncMbps(vm);
-        int extraCores = vm.vcpus() - vm.shadowVcpus();
-        double extraNic = vm.networkMbps() - sync;
-        if (cap.freeCores[h] < extraCores || cap.freeNicMbps[h] < extraNic) {
-            throw new PlacementInfeasibleException(vmName, cap.freeCores[h] < extraCores ? PlacementConstraint.CORES
-                : PlacementConstraint.NIC_BANDWIDTH, 0, vmName + ": shadow on " + shadowHost + " cannot become the primary: "
-                + "it needs " + extraCores + " more cores and " + Units.mbps(Math.max(0, extraNic)) + " more NIC bandwidth "
-                + "(free: " + cap.freeCores[h] + " cores, " + Units.mbps(cap.freeNicMbps[h]) + ")");
-        }
-        cap.release(h, vm.shadowVcpus(), vm.memoryMib(), sync);
-        cap.reserve(h, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
-        e.primary = h;
-        e.shadows = removeAt(e.shadows, at);
-        e.syncFromRack = removeAt(e.syncFromRack, at);
-        for (int i = 0; i < e.shadows.length; i++) {
-            e.syncFromRack[i] = cap.hostRack[h];
-            cap.addUplinkSync(cap.hostRack[h], cap.hostRack[e.shadows[i]], sync);
-        }
-        return toPlacement(e);
+        return lifecycle.promote(vmName, shadowHost);
     }
 
     /**
@@ -362,10 +295,7 @@ public final class ClusterState {
      * @param partialReason why the VM still has fewer shadows than its policy asks, or {@code null}
      */
     public Placement addShadows(String vmName, int[] hosts, String partialReason) {
-        Entry e = vms.get(vmName);
-        if (e == null) {
-            throw new ShadowVmException(vmName + ": not placed (" + vms.size() + " VMs are)");
-        }
+        VmEntry e = entry(vmName);
         VmSpec vm = e.vm;
         if (e.primary < 0) {
             throw new ShadowVmException(vmName + ": has no primary (promote a shadow first)");
@@ -378,10 +308,10 @@ public final class ClusterState {
         int[] all = Arrays.copyOf(e.shadows, e.shadows.length + hosts.length);
         System.arraycopy(hosts, 0, all, e.shadows.length, hosts.length);
         for (int i = e.shadows.length; i < all.length; i++) {
-            checkFits(vm, all[i], vm.shadowVcpus(), vm.memoryMib(), sync, "shadow " + (i + 1));
-            checkSeparated(vm, e.primary, all[i]);
+            checks.fits(vm, all[i], vm.shadowVcpus(), vm.memoryMib(), sync, "shadow " + (i + 1));
+            checks.separated(vm, e.primary, all[i]);
             for (int j = 0; j < i; j++) {
-                checkSeparated(vm, all[j], all[i]);
+                checks.separated(vm, all[j], all[i]);
             }
         }
         int[] from = Arrays.copyOf(e.syncFromRack, all.length);
@@ -397,6 +327,35 @@ public final class ClusterState {
     }
 
     /**
+     * Changes how many shadows the VM's policy asks for (e.g. a user moved it from 1:1 to 1:2); the placed shadows
+     * stay. Growing makes room for {@code OnlinePlacer.addShadow}; shrinking below the shadows placed is refused
+     * (remove a shadow first), as is a count outside the policy's bounds.
+     */
+    public Placement changeShadowCount(String vmName, int shadows) {
+        VmEntry e = entry(vmName);
+        if (shadows < e.shadows.length) {
+            throw new ShadowVmException(vmName + ": " + shadows + " shadows asked but " + e.shadows.length
+                + " are placed (expected: at least " + e.shadows.length + ")");
+        }
+        ShadowPolicy p = e.vm.policy();
+        ShadowPolicy next;
+        try {
+            next = new ShadowPolicy(shadows, p.mode(), p.avoid(), p.maxLagMs(), p.stalenessMs(), p.allowPartial(),
+                p.outputCommit());
+        } catch (IllegalArgumentException ex) {
+            throw new ShadowVmException(vmName + ": " + ex.getMessage());
+        }
+        VmSpec v = e.vm;
+        e.vm = new VmSpec(v.name(), v.vcpus(), v.memoryMib(), v.networkMbps(), next, v.communicatesWith());
+        if (e.shadows.length == shadows) {
+            e.partialReason = null;
+        } else if (e.partialReason == null) {
+            e.partialReason = e.shadows.length + " of " + shadows + " shadows placed";
+        }
+        return toPlacement(e);
+    }
+
+    /**
      * Moves the roles of several placed VMs at once (a rebalancing plan): every VM keeps its number of
      * shadows, and its entry (and its position in {@link #placements()}) stays. All the VMs' old reservations
      * are released first and the new ones checked and reserved afterwards, so plans that swap capacity
@@ -406,12 +365,9 @@ public final class ClusterState {
      * @param rolesByVm for each VM: its new primary host index followed by its new shadow host indexes
      */
     public void moveAll(Map<String, int[]> rolesByVm) {
-        List<Entry> entries = new ArrayList<>(rolesByVm.size());
+        List<VmEntry> entries = new ArrayList<>(rolesByVm.size());
         for (Map.Entry<String, int[]> m : rolesByVm.entrySet()) {
-            Entry e = vms.get(m.getKey());
-            if (e == null) {
-                throw new ShadowVmException(m.getKey() + ": not placed (" + vms.size() + " VMs are)");
-            }
+            VmEntry e = entry(m.getKey());
             if (e.primary < 0) {
                 throw new ShadowVmException(m.getKey() + ": has no primary (promote a shadow first)");
             }
@@ -425,7 +381,7 @@ public final class ClusterState {
         int[][] oldShadows = new int[entries.size()][];
         int[][] oldFrom = new int[entries.size()][];
         for (int i = 0; i < entries.size(); i++) {
-            Entry e = entries.get(i);
+            VmEntry e = entries.get(i);
             oldPrimary[i] = e.primary;
             oldShadows[i] = e.shadows;
             oldFrom[i] = e.syncFromRack;
@@ -433,10 +389,10 @@ public final class ClusterState {
         }
         int done = 0;
         try {
-            for (Entry e : entries) {
+            for (VmEntry e : entries) {
                 int[] roles = rolesByVm.get(e.vm.name());
                 int[] shadows = Arrays.copyOfRange(roles, 1, roles.length);
-                checkRoles(e.vm, roles[0], shadows);
+                checks.roles(e.vm, roles[0], shadows);
                 e.primary = roles[0];
                 e.shadows = shadows;
                 e.syncFromRack = new int[shadows.length];
@@ -449,7 +405,7 @@ public final class ClusterState {
                 releaseRoles(entries.get(i));
             }
             for (int i = 0; i < entries.size(); i++) {
-                Entry e = entries.get(i);
+                VmEntry e = entries.get(i);
                 e.primary = oldPrimary[i];
                 e.shadows = oldShadows[i];
                 e.syncFromRack = oldFrom[i];
@@ -461,20 +417,7 @@ public final class ClusterState {
 
     // ---- internals ---------------------------------------------------------------------------------
 
-    /** Capacity and separation of a primary and its shadows against the current free capacity. */
-    private void checkRoles(VmSpec vm, int primary, int[] shadows) {
-        checkFits(vm, primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps(), "primary");
-        double sync = syncMbps(vm);
-        for (int i = 0; i < shadows.length; i++) {
-            checkFits(vm, shadows[i], vm.shadowVcpus(), vm.memoryMib(), sync, "shadow " + (i + 1));
-            checkSeparated(vm, primary, shadows[i]);
-            for (int j = 0; j < i; j++) {
-                checkSeparated(vm, shadows[j], shadows[i]);
-            }
-        }
-    }
-
-    private void reserveRoles(Entry e) {
+    private void reserveRoles(VmEntry e) {
         VmSpec vm = e.vm;
         if (e.primary >= 0) {
             cap.reserve(e.primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
@@ -488,7 +431,7 @@ public final class ClusterState {
         }
     }
 
-    private void releaseRoles(Entry e) {
+    private void releaseRoles(VmEntry e) {
         VmSpec vm = e.vm;
         if (e.primary >= 0) {
             cap.release(e.primary, vm.vcpus(), vm.memoryMib(), vm.networkMbps());
@@ -502,65 +445,26 @@ public final class ClusterState {
         }
     }
 
-    private void checkFits(VmSpec vm, int host, int cores, long mem, double nic, String role) {
-        if (host < 0 || host >= cap.hostRack.length) {
-            throw new ShadowVmException(vm.name() + ": " + role + " host index " + host + " (expected: 0.."
-                + (cap.hostRack.length - 1) + ")");
+    /** The entry of a placed VM; a {@link ShadowVmException} when it is not placed. */
+    VmEntry entry(String vmName) {
+        VmEntry e = vms.get(vmName);
+        if (e == null) {
+            throw new ShadowVmException(vmName + ": not placed (" + vms.size() + " VMs are)");
         }
-        String name = topology.host(host).name();
-        if (!cap.hostAlive[host]) {
-            throw new ShadowVmException(vm.name() + ": " + role + " on " + name + ", which is out of service");
-        }
-        if (cap.freeCores[host] < cores || cap.freeMemoryMib[host] < mem || cap.freeNicMbps[host] < nic) {
-            throw new ShadowVmException(vm.name() + ": " + role + " needs " + cores + " cores, " + mem + " MiB, "
-                + Units.mbps(nic) + " on " + name + " (free: " + cap.freeCores[host] + " cores, " + cap.freeMemoryMib[host]
-                + " MiB, " + Units.mbps(cap.freeNicMbps[host]) + ")");
-        }
+        return e;
     }
 
-    private void checkSeparated(VmSpec vm, int a, int b) {
-        String na = topology.host(a).name();
-        String nb = topology.host(b).name();
-        if (cap.hostRack[a] == cap.hostRack[b]) {
-            throw new ShadowVmException(vm.name() + ": " + na + " and " + nb + " share rack "
-                + topology.racks().get(cap.hostRack[a]).name() + " (expected: every role on its own rack)");
-        }
-        if (vm.policy().avoids(FailureDomain.POD) && cap.hostPod[a] == cap.hostPod[b]) {
-            throw new ShadowVmException(vm.name() + ": " + na + " and " + nb + " share pod "
-                + topology.pods().get(cap.hostPod[a]).name() + " (the policy avoids shared pods)");
-        }
-        if (vm.policy().avoids(FailureDomain.POWER) && cap.rackPower[cap.hostRack[a]] == cap.rackPower[cap.hostRack[b]]) {
-            throw new ShadowVmException(vm.name() + ": " + na + " and " + nb + " share power domain "
-                + cap.powerNames[cap.rackPower[cap.hostRack[a]]] + " (the policy avoids shared power domains)");
-        }
-    }
-
-    private Placement toPlacement(Entry e) {
+    Placement toPlacement(VmEntry e) {
         return new Placement(e.vm, e.primary < 0 ? null : topology.host(e.primary).name(), e.primary,
             hostNames(e.shadows), e.shadows.clone(), e.partialReason);
     }
 
-    private List<String> hostNames(int[] hosts) {
+    List<String> hostNames(int[] hosts) {
         List<String> l = new ArrayList<>(hosts.length);
         for (int h : hosts) {
             l.add(topology.host(h).name());
         }
         return List.copyOf(l);
-    }
-
-    private static int indexOf(int[] a, int v) {
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] == v) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static int[] removeAt(int[] a, int i) {
-        int[] b = Arrays.copyOf(a, a.length - 1);
-        System.arraycopy(a, i + 1, b, i, a.length - i - 1);
-        return b;
     }
 
     /** Live host indexes (a copy). */
@@ -582,7 +486,7 @@ public final class ClusterState {
     /** The specs of all placed VMs, in placement order. */
     public Collection<VmSpec> placedVms() {
         List<VmSpec> l = new ArrayList<>(vms.size());
-        for (Entry e : vms.values()) {
+        for (VmEntry e : vms.values()) {
             l.add(e.vm);
         }
         return l;

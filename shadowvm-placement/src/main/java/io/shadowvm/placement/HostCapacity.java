@@ -82,6 +82,21 @@ final class HostCapacity {
         recomputeRack(r);
     }
 
+    /**
+     * Puts a host that was out of service back in service with its whole capacity free (nothing may be reserved on
+     * it: its roles were released when it was taken out) and adds it to its rack's aggregates again.
+     */
+    void returnToService(int h) {
+        var host = topology.host(h);
+        hostAlive[h] = true;
+        freeCores[h] = host.cores();
+        freeMemoryMib[h] = host.memoryMib();
+        freeNicMbps[h] = host.nicGbps() * 1000.0;
+        int r = hostRack[h];
+        rackMemoryMib[r] += host.memoryMib();
+        recomputeRack(r);
+    }
+
     void reserve(int h, int cores, long mem, double nic) {
         int r = hostRack[h];
         boolean wasMax = freeCores[h] == rackMaxFreeCores[r] || freeMemoryMib[h] == rackMaxFreeMemoryMib[r]

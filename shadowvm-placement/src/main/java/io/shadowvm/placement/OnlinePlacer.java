@@ -176,6 +176,50 @@ public final class OnlinePlacer {
         return state.addShadows(vmName, Arrays.copyOf(added, placed), reason);
     }
 
+    /**
+     * Places exactly one more shadow for a placed VM that has a primary: after one of its shadows was lost (its
+     * host failed, or a promotion used it up), or after its policy's count grew
+     * ({@link ClusterState#changeShadowCount}). The same hard filters as {@link #place} — a rack other than the
+     * primary's and every other shadow's, another pod / power domain when the policy avoids them, cores, memory
+     * and the sync stream's NIC bandwidth free — and the same weights (sync-path headroom, hops, spread).
+     *
+     * @return the VM's placement with the new shadow last
+     * @throws PlacementInfeasibleException naming the VM, the shadow ({@code k of n}) and the constraint no host met
+     *         (state unchanged)
+     * @throws ShadowVmException when the VM is not placed, has no primary (promote a shadow first), or already has
+     *         its policy's number of shadows
+     */
+    public Placement addShadow(String vmName) {
+        Placement p = state.placement(vmName);
+        if (p == null) {
+            throw new ShadowVmException(vmName + ": not placed (" + state.placedCount() + " VMs are)");
+        }
+        if (p.primaryIndex() < 0) {
+            throw new ShadowVmException(vmName + ": has no primary (promote a shadow first)");
+        }
+        VmSpec vm = p.vm();
+        int have = p.shadows().size();
+        if (have >= vm.policy().shadows()) {
+            throw new ShadowVmException(vmName + ": already has " + have + " of " + vm.policy().shadows()
+                + " shadows (expected: fewer, or a larger count in its policy first)");
+        }
+        stamp++;
+        boolean avoidPod = vm.policy().avoids(FailureDomain.POD);
+        boolean avoidPower = vm.policy().avoids(FailureDomain.POWER);
+        exclude(p.primaryIndex(), avoidPod, avoidPower);
+        int[] all = Arrays.copyOf(p.shadowIndexes(), have + 1);
+        for (int i = 0; i < have; i++) {
+            exclude(all[i], avoidPod, avoidPower);
+        }
+        int[] one = new int[1];
+        if (fillShadows(vm, p.primaryIndex(), one, racks == 0 ? 0 : random.nextInt(racks)) == 0) {
+            throw Diagnosis.of(state, vm, have + 1, p.primaryIndex(), all, have);
+        }
+        String stillShort = have + 1 == vm.policy().shadows() ? null : p.partialReason() != null ? p.partialReason()
+            : (have + 1) + " of " + vm.policy().shadows() + " shadows placed";
+        return state.addShadows(vmName, one, stillShort);
+    }
+
     /** Places VMs in order; stops at (and throws) the first infeasible one. */
     public List<Placement> placeAll(List<VmSpec> vms) {
         return vms.stream().map(this::place).toList();
