@@ -140,7 +140,7 @@ public final class CommandExecutor {
                     return;
                 }
                 VmRuntime.Promotion p = runtime.promote(a.getVm(), a.getVmGeneration());
-                out.setEpoch(p.epoch()).setAddress(p.serviceAddress());
+                out.setEpoch(p.epoch()).setAddress(p.serviceAddress()).setStateDigest(p.stateDigest());
             }
             case FENCE -> {
                 int stopped = 0;

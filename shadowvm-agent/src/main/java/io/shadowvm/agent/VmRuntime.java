@@ -46,16 +46,35 @@ public interface VmRuntime extends AutoCloseable {
     @Override
     void close();
 
-    /** The promoted instance resumed from {@code epoch} and serves at {@code serviceAddress}. */
-    record Promotion(long epoch, String serviceAddress) {
+    /**
+     * The promoted instance resumed from {@code epoch} and serves at {@code serviceAddress}.
+     *
+     * @param stateDigest digest of the state it started from (see {@link Instance}); 0 = not computed
+     */
+    record Promotion(long epoch, String serviceAddress, long stateDigest) {
+        public Promotion(long epoch, String serviceAddress) {
+            this(epoch, serviceAddress, 0);
+        }
     }
 
     /**
      * One local instance.
      *
      * @param epoch primary: last epoch shipped; shadow: last epoch acknowledged (applied whole)
+     * @param state       for display, except {@link #DEAD}: the instance's guest exited (the controller fails
+     *                    the VM over when a primary reports it)
+     * @param stateDigest XXH64 over the page hashes of the state at {@code digestEpoch} (shadowvm-sync's region
+     *                    digest): primary, taken at its newest checkpoint; shadow, the primary's digest of the
+     *                    acknowledged epoch; 0 = not computed
      */
     record Instance(String vm, boolean primary, long generation, long epoch, long lagMs, boolean serving,
-                    String serviceAddress, String syncAddress, String state) {
+                    String serviceAddress, String syncAddress, String state, long stateDigest, long digestEpoch) {
+        /** The state name of an instance whose guest is gone. */
+        public static final String DEAD = "dead";
+
+        public Instance(String vm, boolean primary, long generation, long epoch, long lagMs, boolean serving,
+                        String serviceAddress, String syncAddress, String state) {
+            this(vm, primary, generation, epoch, lagMs, serving, serviceAddress, syncAddress, state, 0, 0);
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.shadowvm.agent.VmRuntime;
 import io.shadowvm.core.ShadowVmException;
 import io.shadowvm.core.time.EpochClock;
 import io.shadowvm.core.time.NanoClock;
+import io.shadowvm.hypervisor.HypervisorException;
 import io.shadowvm.hypervisor.checkpoint.SnapshotPublisher;
 import io.shadowvm.hypervisor.process.ProcessGuest;
 import io.shadowvm.sync.AppliedEpoch;
@@ -11,11 +12,9 @@ import io.shadowvm.sync.EpochLoop;
 import io.shadowvm.sync.EpochTicket;
 import io.shadowvm.sync.SyncSink;
 import io.shadowvm.sync.SyncSource;
-import io.shadowvm.sync.dirty.HashScanTracker;
 import io.shadowvm.sync.region.MappedFileRegion;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +22,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
@@ -34,20 +36,22 @@ import java.util.stream.Stream;
  * {@link SnapshotPublisher} makes of every applied epoch; promotion closes the sink (the replica file then
  * holds exactly the newest acknowledged epoch) and starts the guest on it.
  *
- * <p>VM-level epochs: a source restarts (a new sync stream, epochs from 1) when a shadow is added, so the
- * epoch the controller compares across shadows is a VM epoch carried in each sync epoch's critical blob:
+ * <p>State digests: at each checkpoint, with the guest paused, the scan that finds dirty pages also yields the
+ * digest of the whole state ({@link DigestScanTracker}); it travels with the VM epoch in the critical blob
+ * ({@link VmEpochBlob}), so every shadow knows the primary's digest of each epoch it acknowledged. Promotion
+ * digests the replica and refuses to serve a state whose digest differs from the primary's; the promoted
+ * instance reports the digest it started from.
  *
- * <pre>
- *   0       4       12
- *   +-------+-------+
- *   | SVME  | epoch |   magic "SVME" (u32, big-endian), VM epoch (u64)
- *   +-------+-------+
- * </pre>
+ * <p>Warm spares: every shadow keeps a guest process ready (a serving shadow's read-only instance, or a standby
+ * that serves nothing); promotion makes it {@link ProcessGuest#adopt adopt} the replica instead of starting a
+ * JVM (0.3–1 s). Spares start on a launcher thread, never on the thread that takes epochs.
+ *
+ * <p>Liveness: a primary whose guest process exited is reported {@link Instance#DEAD} (no more epochs are
+ * taken), so the controller fails that VM over while the host stays alive.
  *
  * Driven from the agent's thread: {@link #doWork()} paces the epochs; sinks apply on sync's own threads.
  */
 public final class ProcessGuestRuntime implements VmRuntime {
-    static final int MAGIC = 0x53564D45; // "SVME"
     /**
      * Every process guest's state file has this size, whatever memory the VM asks for: a sync source and its
      * sinks must agree on the region size, and a shadow is opened before it knows its primary's.
@@ -61,6 +65,9 @@ public final class ProcessGuestRuntime implements VmRuntime {
     private final EpochClock clock;
     private final Map<String, Primary> primaries = new LinkedHashMap<>();
     private final Map<String, Shadow> shadows = new LinkedHashMap<>();
+    private final Map<String, StateDigestLog> digestLogs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final boolean warmSpares;
+    private final ExecutorService launcher;
 
     private static final class Primary {
         final String vm;
@@ -68,18 +75,31 @@ public final class ProcessGuestRuntime implements VmRuntime {
         final ProcessGuest guest;
         final long stateBytes;
         final Map<String, InetSocketAddress> sinks = new LinkedHashMap<>();
+        final StateDigestLog digests;
         SyncSource source;
         MappedFileRegion region;
+        DigestScanTracker tracker;
         EpochLoop loop;
         long vmEpoch;
+        long digest;
+        long digestEpoch;
+        /** Promoted: the epoch and digest it started from (0 for a primary created fresh). */
+        long startEpoch;
+        long startDigest;
 
-        Primary(String vm, long generation, ProcessGuest guest, long stateBytes, long vmEpoch) {
+        Primary(String vm, long generation, ProcessGuest guest, long stateBytes, long vmEpoch, StateDigestLog digests) {
             this.vm = vm;
             this.generation = generation;
             this.guest = guest;
             this.stateBytes = stateBytes;
             this.vmEpoch = vmEpoch;
+            this.digests = digests;
         }
+    }
+
+    /** A shadow's newest applied VM epoch with the primary's digest of it (one volatile write per apply). */
+    private record Acked(long vmEpoch, long digest, long appliedAtMs) {
+        static final Acked NONE = new Acked(0, 0, 0);
     }
 
     private static final class Shadow {
@@ -92,8 +112,11 @@ public final class ProcessGuestRuntime implements VmRuntime {
         SyncSink sink;
         SnapshotPublisher publisher;
         ProcessGuest servingGuest;
-        volatile long ackedVmEpoch;
-        volatile long appliedAtMs;
+        /** A warm standby guest (standby shadows): adopts the replica on promotion. */
+        ProcessGuest standbyGuest;
+        /** A spare being started on the launcher thread. */
+        CompletableFuture<ProcessGuest> launching;
+        volatile Acked acked = Acked.NONE;
 
         Shadow(String vm, long generation, boolean serving, long stateBytes, Path replica, Path serveDir) {
             this.vm = vm;
@@ -111,11 +134,23 @@ public final class ProcessGuestRuntime implements VmRuntime {
      * @param epochMs checkpoint interval of primaries
      */
     public ProcessGuestRuntime(String host, Path workDir, String bind, long epochMs, EpochClock clock) {
+        this(host, workDir, bind, epochMs, clock, true);
+    }
+
+    /** @param warmSpares keep a guest process ready per shadow, so promotion adopts instead of starting a JVM */
+    public ProcessGuestRuntime(String host, Path workDir, String bind, long epochMs, EpochClock clock,
+                               boolean warmSpares) {
         this.host = host;
         this.workDir = workDir;
         this.bind = bind;
         this.epochMs = epochMs;
         this.clock = clock;
+        this.warmSpares = warmSpares;
+        this.launcher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "shadowvm-guest-launcher-" + host);
+            t.setDaemon(true);
+            return t;
+        });
         try {
             Files.createDirectories(workDir);
         } catch (IOException e) {
@@ -142,7 +177,7 @@ public final class ProcessGuestRuntime implements VmRuntime {
         }
         long bytes = STATE_BYTES;
         ProcessGuest g = ProcessGuest.startKv(file(vm, generation, ".state"), bytes, null);
-        primaries.put(vm, new Primary(vm, generation, g, bytes, 0));
+        primaries.put(vm, new Primary(vm, generation, g, bytes, 0, digestLog(vm, generation)));
         return address(g.port());
     }
 
@@ -167,13 +202,33 @@ public final class ProcessGuestRuntime implements VmRuntime {
         return address(n.sink.localAddress().getPort());
     }
 
+    private StateDigestLog digestLog(String vm, long generation) {
+        return digestLogs.computeIfAbsent(vm + "/g" + generation, k -> new StateDigestLog());
+    }
+
+    /**
+     * The digest this host's primary of {@code vm} (generation {@code generation}) recorded for {@code vmEpoch}
+     * while its guest was paused, or 0 when it is not in the last {@value StateDigestLog#CAPACITY} epochs. Kept
+     * after the guest died, so the state a shadow was promoted with can be checked against it.
+     */
+    public long primaryDigest(String vm, long generation, long vmEpoch) {
+        StateDigestLog log = digestLogs.get(vm + "/g" + generation);
+        return log == null ? 0 : log.digestAt(vmEpoch);
+    }
+
+    /** Whether the shadow of {@code vm} here has its warm spare running (promotion then adopts, no JVM start). */
+    public boolean spareReady(String vm) {
+        Shadow s = shadows.get(vm);
+        return s != null && (s.serving ? s.servingGuest != null : s.standbyGuest != null);
+    }
+
     private static void applied(Shadow s, AppliedEpoch e) {
-        long vmEpoch = decode(e.criticalBytes());
+        byte[] blob = e.criticalBytes();
+        long vmEpoch = decode(blob);
         if (vmEpoch < 0) {
             return;
         }
-        s.ackedVmEpoch = vmEpoch;
-        s.appliedAtMs = e.appliedAtMs();
+        s.acked = new Acked(vmEpoch, VmEpochBlob.digest(blob), e.appliedAtMs());
         if (s.publisher != null) {
             s.publisher.publish(vmEpoch);
         }
@@ -200,7 +255,8 @@ public final class ProcessGuestRuntime implements VmRuntime {
         if (p.region == null) {
             p.region = MappedFileRegion.openReadOnly(p.guest.stateFile());
         }
-        p.source = SyncSource.start(new SyncSource.Context().region(p.region).tracker(new HashScanTracker())
+        p.tracker = new DigestScanTracker();
+        p.source = SyncSource.start(new SyncSource.Context().region(p.region).tracker(p.tracker)
             .shadows(new ArrayList<>(p.sinks.values())).epochClock(clock));
         p.loop = new EpochLoop(p.source, epochMs, NanoClock.SYSTEM);
     }
@@ -210,50 +266,125 @@ public final class ProcessGuestRuntime implements VmRuntime {
     public int doWork() {
         int work = 0;
         for (Primary p : primaries.values()) {
-            if (p.loop == null) {
-                continue;
+            if (p.loop == null || !p.guest.isAlive()) {
+                continue; // a dead guest has no more epochs: its shadows keep the last acknowledged one
             }
-            EpochTicket t = p.loop.poll(source -> {
-                p.guest.pause();
-                try {
-                    p.vmEpoch++;
-                    return source.takeEpoch(encode(p.vmEpoch));
-                } finally {
-                    p.guest.resume();
+            EpochTicket t;
+            try {
+                t = p.loop.poll(source -> {
+                    p.guest.pause();
+                    try {
+                        long digest = p.tracker.prescan(p.region);
+                        long epoch = p.vmEpoch + 1;
+                        EpochTicket taken = source.takeEpoch(VmEpochBlob.encode(epoch, digest));
+                        p.vmEpoch = epoch;
+                        p.digest = digest;
+                        p.digestEpoch = epoch;
+                        p.digests.record(epoch, digest);
+                        return taken;
+                    } finally {
+                        p.guest.resume();
+                    }
+                });
+            } catch (HypervisorException e) {
+                if (p.guest.isAlive()) {
+                    throw e;
                 }
-            });
+                continue; // it died while being paused: reported dead from now on
+            }
             if (t != null) {
                 work++;
             }
         }
         for (Shadow s : shadows.values()) {
-            if (s.serving && s.servingGuest == null && s.ackedVmEpoch > 0) {
-                s.servingGuest = ProcessGuest.startKv(null, s.stateBytes, s.serveDir);
-                work++;
-            }
+            work += tendSpare(s);
         }
         return work;
+    }
+
+    /**
+     * Keeps one guest process ready per shadow: a serving shadow's read-only instance (once it has an epoch to
+     * serve), or with warm spares a standby. Started on the launcher thread; picked up here when ready.
+     */
+    private int tendSpare(Shadow s) {
+        if (s.launching != null) {
+            if (!s.launching.isDone()) {
+                return 0;
+            }
+            ProcessGuest g = s.launching.getNow(null);
+            s.launching = null;
+            if (g == null) {
+                return 0; // failed to start: tried again on the next call
+            }
+            if (s.serving) {
+                s.servingGuest = g;
+            } else {
+                s.standbyGuest = g;
+            }
+            return 1;
+        }
+        boolean want = s.serving ? s.servingGuest == null && s.acked.vmEpoch() > 0
+            : warmSpares && s.standbyGuest == null;
+        if (want) {
+            Path follow = s.serving ? s.serveDir : null;
+            s.launching = CompletableFuture.supplyAsync(() -> ProcessGuest.startKvStandby(s.stateBytes, follow), launcher);
+            return 1;
+        }
+        return 0;
     }
 
     @Override
     public Promotion promote(String vm, long generation) {
         Primary existing = primaries.get(vm);
         if (existing != null && existing.generation == generation) {
-            return new Promotion(existing.vmEpoch, address(existing.guest.port()));
+            return new Promotion(existing.startEpoch, address(existing.guest.port()), existing.startDigest);
         }
         Shadow s = shadows.get(vm);
         if (s == null) {
             throw new ShadowVmException("no shadow of " + vm + " on " + host + " to promote");
         }
-        if (s.ackedVmEpoch == 0) {
+        if (s.acked.vmEpoch() == 0) {
             throw new ShadowVmException("shadow of " + vm + " on " + host + " holds no whole epoch yet");
         }
+        ProcessGuest spare = s.serving ? s.servingGuest : s.standbyGuest;
+        s.servingGuest = null;
+        s.standbyGuest = null;
         closeShadow(s, false);
         shadows.remove(vm);
-        long epoch = s.ackedVmEpoch;
-        ProcessGuest g = ProcessGuest.startKv(s.replica, s.stateBytes, null);
-        primaries.put(vm, new Primary(vm, generation, g, s.stateBytes, epoch));
-        return new Promotion(epoch, address(g.port()));
+        Acked acked = s.acked;
+        long digest = DigestScanTracker.digestOf(s.replica);
+        if (acked.digest() != 0 && digest != acked.digest()) {
+            if (spare != null) {
+                spare.close();
+            }
+            throw new ShadowVmException(String.format("replica of %s on %s at epoch %d has state digest 0x%016x, but the"
+                + " primary's digest of that epoch is 0x%016x: not promoting a state that differs from the primary's",
+                vm, host, acked.vmEpoch(), digest, acked.digest()));
+        }
+        ProcessGuest g = adoptOrStart(spare, s.replica, s.stateBytes);
+        deleteTree(s.serveDir);
+        Primary np = new Primary(vm, generation, g, s.stateBytes, acked.vmEpoch(), digestLog(vm, generation));
+        np.startEpoch = acked.vmEpoch();
+        np.startDigest = digest;
+        np.digest = digest;
+        np.digestEpoch = acked.vmEpoch();
+        np.digests.record(acked.vmEpoch(), digest);
+        primaries.put(vm, np);
+        return new Promotion(acked.vmEpoch(), address(g.port()), digest);
+    }
+
+    /** The warm spare adopts the replica; without one (or if it fails) a guest JVM is started on it. */
+    private static ProcessGuest adoptOrStart(ProcessGuest spare, Path replica, long stateBytes) {
+        if (spare != null && spare.isAlive() && spare.canAdopt()) {
+            try {
+                return spare.adopt(replica);
+            } catch (HypervisorException e) {
+                spare.close(); // fall back to a cold start below
+            }
+        } else if (spare != null) {
+            spare.close();
+        }
+        return ProcessGuest.startKv(replica, stateBytes, null);
     }
 
     @Override
@@ -275,15 +406,19 @@ public final class ProcessGuestRuntime implements VmRuntime {
         long now = clock.epochMillis();
         List<Instance> out = new ArrayList<>();
         for (Primary p : primaries.values()) {
-            out.add(new Instance(p.vm, true, p.generation, p.vmEpoch, 0, true, address(p.guest.port()), "",
-                p.sinks.isEmpty() ? "running" : "running, shipping to " + p.sinks.keySet()));
+            boolean alive = p.guest.isAlive();
+            String state = !alive ? Instance.DEAD
+                : p.sinks.isEmpty() ? "running" : "running, shipping to " + p.sinks.keySet();
+            out.add(new Instance(p.vm, true, p.generation, p.vmEpoch, 0, alive, alive ? address(p.guest.port()) : "", "",
+                state, p.digest, p.digestEpoch));
         }
         for (Shadow s : shadows.values()) {
-            long lag = s.appliedAtMs == 0 ? 0 : Math.max(0, now - s.appliedAtMs);
+            Acked a = s.acked;
+            long lag = a.appliedAtMs() == 0 ? 0 : Math.max(0, now - a.appliedAtMs());
             boolean serving = s.servingGuest != null;
-            out.add(new Instance(s.vm, false, s.generation, s.ackedVmEpoch, lag, serving,
+            out.add(new Instance(s.vm, false, s.generation, a.vmEpoch(), lag, serving,
                 serving ? address(s.servingGuest.port()) : "", address(s.sink.localAddress().getPort()),
-                s.ackedVmEpoch == 0 ? "syncing" : "replica at epoch " + s.ackedVmEpoch));
+                a.vmEpoch() == 0 ? "syncing" : "replica at epoch " + a.vmEpoch(), a.digest(), a.vmEpoch()));
         }
         return out;
     }
@@ -297,10 +432,22 @@ public final class ProcessGuestRuntime implements VmRuntime {
             }
         }
         for (Shadow s : shadows.values()) {
-            if (s.servingGuest != null) {
-                s.servingGuest.kill();
-            }
+            killSpares(s);
             s.sink.close();
+        }
+    }
+
+    private static void killSpares(Shadow s) {
+        for (ProcessGuest g : new ProcessGuest[] {s.servingGuest, s.standbyGuest}) {
+            if (g != null) {
+                g.kill();
+            }
+        }
+        s.servingGuest = null;
+        s.standbyGuest = null;
+        if (s.launching != null) {
+            s.launching.thenAccept(ProcessGuest::close);
+            s.launching = null;
         }
     }
 
@@ -319,6 +466,7 @@ public final class ProcessGuestRuntime implements VmRuntime {
         }
         primaries.clear();
         shadows.clear();
+        launcher.shutdownNow();
         deleteTree(workDir);
     }
 
@@ -334,10 +482,7 @@ public final class ProcessGuestRuntime implements VmRuntime {
     }
 
     private void closeShadow(Shadow s, boolean deleteFiles) {
-        if (s.servingGuest != null) {
-            s.servingGuest.close();
-            s.servingGuest = null;
-        }
+        killSpares(s);
         s.sink.close();
         if (deleteFiles) {
             deleteTree(s.serveDir);
@@ -356,16 +501,12 @@ public final class ProcessGuestRuntime implements VmRuntime {
     }
 
     static byte[] encode(long vmEpoch) {
-        return ByteBuffer.allocate(12).putInt(MAGIC).putLong(vmEpoch).array();
+        return VmEpochBlob.encode(vmEpoch);
     }
 
-    /** The VM epoch in a critical blob, or -1 when it is not one of ours. */
+    /** The VM epoch in a critical blob (either format of {@link VmEpochBlob}), or -1 when it is not one of ours. */
     static long decode(byte[] critical) {
-        if (critical == null || critical.length != 12) {
-            return -1;
-        }
-        ByteBuffer b = ByteBuffer.wrap(critical);
-        return b.getInt() == MAGIC ? b.getLong() : -1;
+        return VmEpochBlob.epoch(critical);
     }
 
     static InetSocketAddress parse(String hostPort) {

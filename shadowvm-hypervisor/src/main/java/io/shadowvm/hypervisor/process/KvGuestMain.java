@@ -29,10 +29,15 @@ import java.util.UUID;
  * keys [A-Za-z0-9_-]{1,32}, values [A-Za-z0-9_.-]{0,64}
  * </pre>
  *
- * Usage: {@code KvGuestMain --state FILE --size BYTES --port P [--follow DIR]}. With {@code --follow} the instance is
- * read-only and serves the snapshot named in {@code DIR/current}, re-mapping it when the name changes (a serving
- * shadow that switches epochs atomically). It prints {@code READY <port>} when it accepts connections and bumps the
- * heartbeat every 100 ms (not in follow mode).
+ * Usage: {@code KvGuestMain --size BYTES --port P (--state FILE | --follow DIR | --standby)}. With {@code --follow} the
+ * instance is read-only and serves the snapshot named in {@code DIR/current}, re-mapping it when the name changes (a
+ * serving shadow that switches epochs atomically). With {@code --standby} it is a warm spare that answers every request
+ * with {@code ERR standby}. It prints {@code READY <port>} when it accepts connections and bumps the heartbeat every
+ * 100 ms (primary only).
+ *
+ * <p>Adoption (promotion without a JVM start): a follower or a standby that reads {@code ADOPT <file>} on its standard
+ * input maps that file read-write, becomes a primary on it (same port, heartbeat started) and prints
+ * {@code ADOPTED <file>}; anything else on standard input is answered with {@code ERR ...}. A guest adopts once.
  */
 public final class KvGuestMain {
     static final int MAGIC = 0x564B5653; // "SVKV"
@@ -44,13 +49,15 @@ public final class KvGuestMain {
     static final int OFF_BOOT = 32;
 
     private MappedByteBuffer map;
-    private final Path followDir;
+    private Path followDir;
     private String followName = "";
+    private final long size;
     private final Object lock = new Object();
 
-    private KvGuestMain(MappedByteBuffer map, Path followDir) {
+    private KvGuestMain(MappedByteBuffer map, Path followDir, long size) {
         this.map = map;
         this.followDir = followDir;
+        this.size = size;
     }
 
     public static void main(String[] args) throws Exception {
@@ -58,12 +65,20 @@ public final class KvGuestMain {
         long size = 4 << 20;
         int port = 0;
         Path follow = null;
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        boolean standby = false;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--standby")) {
+                standby = true;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + args[i] + " needs a value");
+            }
             switch (args[i]) {
-                case "--state" -> state = Path.of(args[i + 1]);
-                case "--size" -> size = Long.parseLong(args[i + 1]);
-                case "--port" -> port = Integer.parseInt(args[i + 1]);
-                case "--follow" -> follow = Path.of(args[i + 1]);
+                case "--state" -> state = Path.of(args[++i]);
+                case "--size" -> size = Long.parseLong(args[++i]);
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--follow" -> follow = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -72,19 +87,27 @@ public final class KvGuestMain {
         }
         KvGuestMain g;
         if (follow != null) {
-            g = new KvGuestMain(null, follow);
+            g = new KvGuestMain(null, follow, size);
             g.refresh();
+        } else if (standby) {
+            g = new KvGuestMain(null, null, size);
         } else {
             if (state == null) {
-                throw new IllegalArgumentException("--state or --follow is required");
+                throw new IllegalArgumentException("--state, --follow or --standby is required");
             }
-            g = new KvGuestMain(mapWritable(state, size), null);
+            g = new KvGuestMain(mapWritable(state, size), null, size);
             g.initIfEmpty();
-            Thread hb = new Thread(g::heartbeat, "heartbeat");
-            hb.setDaemon(true);
-            hb.start();
+            g.startHeartbeat();
         }
-        try (ServerSocket server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+        if (follow != null || standby) {
+            Thread adopt = new Thread(g::awaitAdoption, "adopt");
+            adopt.setDaemon(true);
+            adopt.start();
+        }
+        // the address the guest serves on: loopback unless its agent serves a network (SHADOWVM_GUEST_BIND)
+        String bind = System.getenv("SHADOWVM_GUEST_BIND");
+        InetAddress at = bind == null || bind.isBlank() ? InetAddress.getLoopbackAddress() : InetAddress.getByName(bind);
+        try (ServerSocket server = new ServerSocket(port, 50, at)) {
             System.out.println("READY " + server.getLocalPort());
             System.out.flush();
             while (true) {
@@ -106,6 +129,48 @@ public final class KvGuestMain {
             m.order(ByteOrder.LITTLE_ENDIAN);
             return m;
         }
+    }
+
+    private void startHeartbeat() {
+        Thread hb = new Thread(this::heartbeat, "heartbeat");
+        hb.setDaemon(true);
+        hb.start();
+    }
+
+    /** Standard input: {@code ADOPT <file>} makes this follower or standby the primary on that file. */
+    private void awaitAdoption() {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        try {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.startsWith("ADOPT ")) {
+                    reply("ERR expected ADOPT <file>, got: " + line);
+                    continue;
+                }
+                Path file = Path.of(line.substring(6).strip());
+                try {
+                    MappedByteBuffer m = mapWritable(file, size);
+                    synchronized (lock) {
+                        map = m;
+                        followDir = null;
+                        followName = "";
+                        initIfEmpty();
+                    }
+                    startHeartbeat();
+                    reply("ADOPTED " + file);
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    reply("ERR cannot adopt " + file + ": " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            // the agent went away: nothing to adopt
+        }
+    }
+
+    private static void reply(String line) {
+        System.out.println(line);
+        System.out.flush();
     }
 
     private void initIfEmpty() {
@@ -170,6 +235,9 @@ public final class KvGuestMain {
             }
         } catch (IOException e) {
             return "ERR no snapshot to serve: " + e.getMessage();
+        }
+        if (map == null) {
+            return "ERR standby instance: not promoted";
         }
         boolean ro = followDir != null;
         switch (p[0]) {
