@@ -161,14 +161,35 @@ public final class QemuCheckpointer implements AutoCloseable, ShadowingAgent.Che
      * @return the timings, and the ticket whose {@code acked()} says when every shadow applied it
      */
     public SyncEpoch checkpointToSync(long epoch, io.shadowvm.sync.SyncSource source) {
+        return checkpointToSync(epoch, source, null);
+    }
+
+    /**
+     * As {@link #checkpointToSync(long, io.shadowvm.sync.SyncSource)}, with {@code tag} (may be null) put before the
+     * device-state blob in the critical blob: the critical blob is {@code tag ++ DeviceStateBlob}. A caller that
+     * numbers epochs across sync streams (the agent's VM epoch) carries its number this way.
+     */
+    public SyncEpoch checkpointToSync(long epoch, io.shadowvm.sync.SyncSource source, byte[] tag) {
         long t0 = clock.nanoTime();
         vm.pause();
         serialBytesAtPause = serialSize();
         long t1 = clock.nanoTime();
         int devLen = captureDeviceState();
         lastBlob = DeviceStateBlob.wrap(epoch, devBuf, devLen);
+        byte[] critical = lastBlob;
+        if (tag != null && tag.length > 0) {
+            critical = new byte[tag.length + lastBlob.length];
+            System.arraycopy(tag, 0, critical, 0, tag.length);
+            System.arraycopy(lastBlob, 0, critical, tag.length, lastBlob.length);
+        }
         long t2 = clock.nanoTime();
-        io.shadowvm.sync.EpochTicket ticket = source.takeEpoch(lastBlob);
+        io.shadowvm.sync.EpochTicket ticket;
+        try {
+            ticket = source.takeEpoch(critical);
+        } catch (RuntimeException e) {
+            vm.resume(); // a sync failure must not leave the guest stopped
+            throw e;
+        }
         if (outputHeld) {
             sealEpochOutput();
         }

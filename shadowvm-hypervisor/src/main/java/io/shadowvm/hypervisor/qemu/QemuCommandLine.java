@@ -42,7 +42,7 @@ public final class QemuCommandLine {
                 "-kernel", c.image().kernel().toString(), "-initrd", c.image().initrd().toString(),
                 "-append", "console=ttyS0 quiet panic=-1 sv.dirty=" + c.dirtyMib() + " sv.hb=" + hb,
                 "-serial", "file:" + serialLog,
-                "-netdev", "user,id=n0" + (c.hostPort() > 0 ? ",hostfwd=tcp:127.0.0.1:" + c.hostPort() + "-:80" : ""),
+                "-netdev", "user,id=n0" + (c.hostPort() > 0 ? ",hostfwd=tcp:" + c.hostAddress() + ":" + c.hostPort() + "-:80" : ""),
                 "-device", "virtio-net-pci,netdev=n0,romfile=,mac=" + MAC));
         if (c.outputCommit()) {
             // Two buffers on guest -> outside packets (queue=rx; rx filters see packets in reverse declaration order):

@@ -29,6 +29,19 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void shouldForwardTheGuestPortOnTheHostAddressKeptAcrossHosts() {
+        QemuConfig p = QemuConfig.of("vm1", 128, Path.of("/run/a"), image, 10080).withHostAddress("10.0.1.2");
+        QemuConfig s = p.onHost(Path.of("/run/b"), 20080, null).withHostAddress("10.0.2.3");
+        assertThat(QemuCommandLine.build(p, Path.of("r"), Path.of("q"), Path.of("s"), Accel.TCG, false))
+                .contains("user,id=n0,hostfwd=tcp:10.0.1.2:10080-:80");
+        assertThat(QemuCommandLine.build(s, Path.of("r"), Path.of("q"), Path.of("s"), Accel.TCG, true))
+                .contains("user,id=n0,hostfwd=tcp:10.0.2.3:20080-:80");
+        assertThat(p.withDirtyMib(8).hostAddress()).isEqualTo("10.0.1.2");
+        assertThatThrownBy(() -> p.withHostAddress("10.0.1.300")).isInstanceOf(HypervisorException.class)
+                .hasMessageContaining("invalid hostAddress for VM vm1: '10.0.1.300' (expected: an IPv4 literal");
+    }
+
+    @Test
     void shouldAddTheOutputBufferOnlyWithOutputCommit() {
         QemuConfig p = QemuConfig.of("vm1", 128, Path.of("/run/a"), image, 0);
         assertThat(String.join(" ", QemuCommandLine.build(p, Path.of("r"), Path.of("q"), Path.of("s"), Accel.TCG, false))).doesNotContain("filter-buffer");

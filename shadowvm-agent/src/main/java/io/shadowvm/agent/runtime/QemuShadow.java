@@ -1,0 +1,241 @@
+package io.shadowvm.agent.runtime;
+
+import io.shadowvm.core.ShadowVmException;
+import io.shadowvm.core.time.EpochClock;
+import io.shadowvm.hypervisor.checkpoint.CorruptCheckpointException;
+import io.shadowvm.hypervisor.checkpoint.DeviceStateBlob;
+import io.shadowvm.hypervisor.checkpoint.Promoter;
+import io.shadowvm.hypervisor.checkpoint.ServingClone;
+import io.shadowvm.hypervisor.qemu.QemuConfig;
+import io.shadowvm.sync.AppliedEpoch;
+import io.shadowvm.sync.SyncSink;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
+/**
+ * The shadow of a QEMU guest on this host: a sync sink whose replica file (on the RAM tmpfs, the guest's RAM size)
+ * receives the primary's epochs. Each applied epoch's critical blob is checked on arrival ({@link VmEpochTag}, then
+ * {@link DeviceStateBlob#verify}); only an epoch whose device state verifies becomes {@link #promotable()}.
+ * Promotion checks the device state again, closes the sink (the replica then holds exactly the newest applied
+ * epoch) and starts QEMU on the replica with {@code -S -incoming defer} ({@link Promoter}). A refused promotion
+ * (no epoch yet, or a corrupted device state) changes nothing: the sink keeps receiving and a later epoch makes the
+ * shadow promotable again. A serving shadow also runs a {@link ServingClone} of its first verified epoch.
+ *
+ * <p>Threads: the sink applies and calls {@link #applied} on sync's thread; everything else runs on the runtime's
+ * thread. What crosses is one immutable {@link Verified} record and one refusal string.
+ */
+final class QemuShadow {
+    /** An applied epoch whose device state verified: what a promotion starts from. */
+    record Verified(long syncEpoch, long vmEpoch, byte[] deviceState, long appliedAtMs) {
+    }
+
+    final String vm;
+    final long generation;
+    final boolean serving;
+    final long memoryMib;
+    final Path replica;
+    private final QemuHostEnv env;
+    private final EpochClock clock;
+    private SyncSink sink;
+    private final InetSocketAddress listen;
+    private volatile Verified verified;
+    private volatile String refusal = "";
+    private volatile long appliedSyncEpoch;
+    private ServingClone clone;
+    private long promotedVmEpoch;
+    private int clones;
+
+    QemuShadow(QemuHostEnv env, String vm, long generation, boolean serving, long memoryMib, EpochClock clock) {
+        this.env = env;
+        this.vm = vm;
+        this.generation = generation;
+        this.serving = serving;
+        this.memoryMib = memoryMib;
+        this.clock = clock;
+        long bytes = memoryMib << 20;
+        env.requireRamSpace(serving ? 2 * bytes : bytes, "the " + (serving ? "serving " : "") + "shadow of " + vm
+            + (serving ? " (replica and serving clone, " + memoryMib + " MiB each)" : " (" + memoryMib + " MiB replica)"));
+        this.replica = env.ramDir.resolve(QemuHostEnv.qemuName(vm, generation, "s") + ".replica");
+        FileTrees.deleteWithSiblings(replica); // never apply a new stream on top of an old run's replica
+        this.sink = startSink(new InetSocketAddress(env.bind, 0), bytes);
+        this.listen = sink.localAddress();
+    }
+
+    private SyncSink startSink(InetSocketAddress at, long createBytes) {
+        return SyncSink.start(new SyncSink.Context().listen(at).replica(replica).createSizeBytes(createBytes)
+            .durable(false).clock(clock).onApplied(this::applied));
+    }
+
+    /** On sync's thread, after an epoch is applied whole. */
+    private void applied(AppliedEpoch e) {
+        appliedSyncEpoch = e.epoch();
+        byte[] critical = e.criticalBytes();
+        long vmEpoch = VmEpochTag.vmEpoch(critical);
+        if (vmEpoch < 0) {
+            refusal = "sync epoch " + e.epoch() + " carries no VM epoch tag (is the primary a qemu guest?)";
+            return;
+        }
+        byte[] dev = VmEpochTag.deviceState(critical);
+        try {
+            DeviceStateBlob.verify(dev, dev.length, e.epoch(), "VM " + vm + " epoch " + vmEpoch);
+        } catch (CorruptCheckpointException ex) {
+            refusal = ex.getMessage();
+            return;
+        }
+        refusal = "";
+        verified = new Verified(e.epoch(), vmEpoch, dev, e.appliedAtMs());
+    }
+
+    String sinkAddress() {
+        return env.address(listen.getPort());
+    }
+
+    /** The newest applied epoch whose device state verified, or null. */
+    Verified promotable() {
+        Verified v = verified;
+        return v != null && v.syncEpoch() == appliedSyncEpoch ? v : null;
+    }
+
+    /** The VM epoch acknowledged and verified here (0 before the first). */
+    long ackedVmEpoch() {
+        Verified v = verified;
+        return v == null ? 0 : v.vmEpoch();
+    }
+
+    long appliedAtMs() {
+        Verified v = verified;
+        return v == null ? 0 : v.appliedAtMs();
+    }
+
+    String state() {
+        Verified v = verified;
+        String s = v == null ? "syncing" : "replica at epoch " + v.vmEpoch();
+        String r = refusal;
+        return r.isEmpty() ? s : s + "; refused: " + r;
+    }
+
+    /** Starts the serving clone once the first verified epoch is there; returns 1 when it did. */
+    int doWork(QemuConfigFactory configs) {
+        if (!serving || clone != null || sink == null) {
+            return 0;
+        }
+        Verified v = promotable();
+        if (v == null) {
+            return 0;
+        }
+        String name = QemuHostEnv.qemuName(vm, generation, "c" + clones++);
+        Path priv = env.ramDir.resolve(name + ".ram");
+        // copied while no epoch is applied: the copy and the device state are the same epoch
+        Verified at = sink.withConsistentReplica(r -> {
+            Verified now = promotable();
+            if (now != null) {
+                ServingClone.copyReplica(replica, priv);
+            }
+            return now;
+        });
+        if (at == null) {
+            return 0;
+        }
+        QemuConfig cfg = configs.config(name, memoryMib);
+        clone = ServingClone.start(cfg, priv, at.syncEpoch(), at.deviceState(), clock.epochMillis());
+        return 1;
+    }
+
+    /** The serving clone's address, or "" when none runs. */
+    String servingAddress() {
+        return clone == null ? "" : env.address(clone.port());
+    }
+
+    /**
+     * Promotes: QEMU on the replica, continuing from the newest verified epoch. Refused (shadow unchanged) without
+     * an epoch or when the device state does not verify.
+     */
+    Promoter.Promotion promote(String qemuName, QemuConfigFactory configs) {
+        if (sink == null) {
+            throw new ShadowVmException("shadow of " + vm + " on " + env.host + " has no sink: " + refusal);
+        }
+        Verified v = checkPromotable();
+        closeClone();
+        sink.close();
+        sink = null;
+        Verified last = verified; // an epoch may have been applied between the check and the close
+        QemuConfig cfg = null;
+        try {
+            if (last == null || last.syncEpoch() != appliedSyncEpoch) {
+                throw new ShadowVmException("shadow of " + vm + " on " + env.host + ": the newest applied epoch's device state "
+                    + "was refused (" + refusal + ")");
+            }
+            cfg = configs.config(qemuName, memoryMib);
+            Promoter.Promotion pr = Promoter.promote(cfg, replica, last.syncEpoch(), last.deviceState());
+            promotedVmEpoch = last.vmEpoch();
+            return pr;
+        } catch (RuntimeException e) {
+            if (cfg != null) {
+                FileTrees.delete(cfg.runDir());
+            }
+            reopenSink();
+            throw e instanceof ShadowVmException ? e : new ShadowVmException("promotion of " + vm + " at epoch "
+                + v.vmEpoch() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The VM epoch the last successful {@link #promote} resumed from. */
+    long promotedVmEpoch() {
+        return promotedVmEpoch;
+    }
+
+    /** After a refused promotion: the replica and its newest epoch are still here, so the shadow goes on. */
+    private void reopenSink() {
+        try {
+            sink = startSink(listen, 0);
+        } catch (RuntimeException e) {
+            refusal = "sink could not listen again on " + listen + " after a refused promotion: " + e.getMessage();
+        }
+    }
+
+    private Verified checkPromotable() {
+        Verified v = verified;
+        if (v == null) {
+            throw new ShadowVmException("shadow of " + vm + " on " + env.host + " holds no whole epoch yet"
+                + (refusal.isEmpty() ? "" : " (refused: " + refusal + ")"));
+        }
+        if (v.syncEpoch() != appliedSyncEpoch) {
+            throw new ShadowVmException("shadow of " + vm + " on " + env.host + " refuses to promote: the device state of "
+                + "its newest epoch is corrupted (" + refusal + "); the replica's RAM already holds that epoch, so epoch "
+                + v.vmEpoch() + " cannot be resumed either; the next good epoch makes it promotable again");
+        }
+        // checked again now: the device state held in memory since it arrived must still be intact
+        try {
+            DeviceStateBlob.verify(v.deviceState(), v.deviceState().length, v.syncEpoch(), "VM " + vm + " epoch " + v.vmEpoch());
+        } catch (CorruptCheckpointException e) {
+            throw new ShadowVmException("shadow of " + vm + " on " + env.host + " refuses to promote: " + e.getMessage()
+                + "; it stays a shadow and the next epoch that verifies is promotable", e);
+        }
+        return v;
+    }
+
+    private void closeClone() {
+        if (clone != null) {
+            clone.close();
+            clone = null;
+        }
+    }
+
+    /** Closes the sink and the clone; with {@code deleteReplica} also the replica and its sync files. */
+    void close(boolean deleteReplica) {
+        closeClone();
+        if (sink != null) {
+            sink.close();
+            sink = null;
+        }
+        if (deleteReplica) {
+            FileTrees.deleteWithSiblings(replica);
+        }
+    }
+
+    /** Builds this host's QEMU config for a guest name and RAM size (a fresh run directory and port). */
+    @FunctionalInterface
+    interface QemuConfigFactory {
+        QemuConfig config(String qemuName, long memoryMib);
+    }
+}

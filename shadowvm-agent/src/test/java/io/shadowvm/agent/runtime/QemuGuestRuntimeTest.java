@@ -1,0 +1,149 @@
+package io.shadowvm.agent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shadowvm.agent.VmRuntime;
+import io.shadowvm.core.ShadowVmException;
+import io.shadowvm.core.time.EpochClock;
+import io.shadowvm.hypervisor.qemu.GuestImage;
+import io.shadowvm.hypervisor.qemu.QemuNotFoundException;
+import io.shadowvm.hypervisor.qemu.QemuVm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real QEMU guests (TCG) through the agent's port: three "hosts" (runtimes with their own work directories) on
+ * loopback, primary on A replicating to shadows on B and C, A's QEMU SIGKILLed, B promoted. Skips, saying why,
+ * only when QEMU or the guest image's tools are missing.
+ */
+class QemuGuestRuntimeTest {
+    private static final long MIB = 96;
+    private static final long EPOCH_MS = 200;
+    private static GuestImage image;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void requireQemu() {
+        try {
+            QemuVm.requireBinary("qemu-system-x86_64");
+            image = GuestImage.build();
+        } catch (QemuNotFoundException e) {
+            System.out.println("SKIP QEMU runtime tests: " + e.getMessage());
+            Assumptions.assumeTrue(false, e.getMessage());
+        }
+    }
+
+    private RuntimeThread host(String name) {
+        return new RuntimeThread(name, new QemuGuestRuntime(name, work.resolve(name), null, "127.0.0.1", EPOCH_MS,
+            EpochClock.SYSTEM, () -> image));
+    }
+
+    private static Map<String, String> get(String address, String path) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String line : GuestProbe.get(address, path, Duration.ofSeconds(10)).split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                m.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+            }
+        }
+        return m;
+    }
+
+    @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void aPromotedShadowContinuesTheKilledPrimarysGuestWithItsStateBootAndHeartbeat() {
+        try (RuntimeThread a = host("hosta"); RuntimeThread b = host("hostb"); RuntimeThread c = host("hostc")) {
+            String service = a.call(r -> r.startPrimary("web", 1, MIB, 1, "qemu"));
+            assertThat(service).startsWith("127.0.0.1:");
+            Map<String, String> before = get(service, "/cgi-bin/state");
+            String bootId = before.get("boot_id");
+            assertThat(bootId).isNotBlank();
+
+            String sinkB = b.call(r -> r.openShadow("web", 1, false, "qemu", MIB));
+            a.call(r -> {
+                r.startReplication("web", 1, "hostb", sinkB);
+                return null;
+            });
+            RuntimeThread.await("B acknowledges a first epoch", Duration.ofSeconds(60),
+                () -> b.instance("web", false).epoch() > 0);
+            // a second shadow restarts the source towards both sinks: B must go on acknowledging
+            String sinkC = c.call(r -> r.openShadow("web", 1, false, "qemu", MIB));
+            a.call(r -> {
+                r.startReplication("web", 1, "hostc", sinkC);
+                return null;
+            });
+
+            assertThat(get(service, "/cgi-bin/kv?color=blue")).containsEntry("color", "blue");
+            long afterWrite = a.instance("web", true).epoch() + 1; // the next epoch is taken after the write
+            RuntimeThread.await("B and C acknowledge VM epoch " + afterWrite, Duration.ofSeconds(60),
+                () -> b.instance("web", false).epoch() >= afterWrite && c.instance("web", false).epoch() >= afterWrite);
+            long heartbeatBefore = Long.parseLong(get(service, "/cgi-bin/state").get("heartbeat"));
+
+            long pid = ((QemuGuestRuntime) a.runtime).primaryPid("web");
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL: the host dies under it
+            RuntimeThread.await("A reports its primary dead", Duration.ofSeconds(20),
+                () -> "dead".equals(a.instance("web", true).state()));
+            long acked = b.instance("web", false).epoch();
+
+            VmRuntime.Promotion p = b.call(r -> r.promote("web", 2));
+            assertThat(p.epoch()).isEqualTo(acked).isGreaterThanOrEqualTo(afterWrite);
+            assertThat(p.serviceAddress()).startsWith("127.0.0.1:").isNotEqualTo(service);
+            Map<String, String> kv = get(p.serviceAddress(), "/cgi-bin/kv");
+            assertThat(kv).containsEntry("color", "blue");
+            Map<String, String> after = get(p.serviceAddress(), "/cgi-bin/state");
+            assertThat(after.get("boot_id")).isEqualTo(bootId);
+            long hb = Long.parseLong(after.get("heartbeat"));
+            assertThat(hb).isGreaterThanOrEqualTo(heartbeatBefore);
+            RuntimeThread.await("the promoted guest's heartbeat goes on", Duration.ofSeconds(20),
+                () -> Long.parseLong(get(p.serviceAddress(), "/cgi-bin/state").get("heartbeat")) > hb);
+            VmRuntime.Instance promoted = b.instance("web", true);
+            assertThat(promoted.state()).isEqualTo("running");
+            assertThat(promoted.generation()).isEqualTo(2);
+            assertThat(b.instance("web", false)).isNull();
+            // promoting again is idempotent: the same guest, the same address
+            VmRuntime.Promotion again = b.call(r -> r.promote("web", 2));
+            assertThat(again).isEqualTo(p);
+        }
+        assertThat(ProcessHandle.current().descendants().filter(h -> h.info().command().orElse("").contains("qemu")))
+            .as("no QEMU outlives its runtime").isEmpty();
+        try (var left = Files.list(Path.of("/dev/shm"))) {
+            assertThat(left.map(Path::toString).filter(f -> f.contains("shadowvm-host") && f.contains(
+                "-" + ProcessHandle.current().pid()))).isEmpty();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void badRequestsAreRefusedNamingTheValueAndTheBound() {
+        try (RuntimeThread a = host("hosta")) {
+            assertThatThrownBy(() -> a.call(r -> r.startPrimary("web", 1, 32, 1, "qemu")))
+                .isInstanceOf(ShadowVmException.class).hasMessage("memory of qemu VM web: 32 MiB (expected: 64-65536)");
+            assertThatThrownBy(() -> a.call(r -> r.startPrimary("web", 1, 96, 1, "process")))
+                .hasMessageContaining("guest kind 'process' is not run by qemu guests");
+            assertThatThrownBy(() -> a.call(r -> r.openShadow("web", 1, false, "qemu", 0)))
+                .hasMessageContaining("memory_mib 0 (expected: the guest's RAM, 64-65536 MiB");
+            assertThatThrownBy(() -> a.call(r -> r.openShadow("web", 1, false, "qemu", 1L << 24)))
+                .hasMessageContaining("16777216 MiB (expected: 64-65536)");
+            assertThatThrownBy(() -> a.call(r -> r.promote("web", 2)))
+                .hasMessage("no shadow of web on hosta to promote");
+            assertThatThrownBy(() -> a.call(r -> {
+                r.startReplication("web", 1, "hostb", "127.0.0.1:1");
+                return null;
+            })).hasMessage("no qemu primary of web generation 1 on hosta");
+        }
+    }
+}
