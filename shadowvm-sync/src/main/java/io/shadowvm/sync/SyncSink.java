@@ -1,5 +1,8 @@
 package io.shadowvm.sync;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -50,6 +54,8 @@ public final class SyncSink implements AutoCloseable {
         private Consumer<AppliedEpoch> onApplied = e -> { };
         private Consumer<Throwable> onError = t -> { };
         private Transport transport = Transport.best();
+        private EpochValidator validator = EpochValidator.ACCEPT_ALL;
+        private MeterRegistry registry;
 
         public Context listen(InetSocketAddress a) { this.listen = a; return this; }
         public Context replica(Path p) { this.replica = p; return this; }
@@ -66,6 +72,13 @@ public final class SyncSink implements AutoCloseable {
         /** Called when a source connection fails (corrupted frame, refused stream, I/O error). */
         public Context onError(Consumer<Throwable> c) { this.onError = c; return this; }
         public Context transport(Transport t) { this.transport = t; return this; }
+        /**
+         * Checks each epoch's critical blob before the epoch is applied; a rejected epoch is never applied nor
+         * acknowledged (see {@link EpochValidator}). Default: accept every epoch.
+         */
+        public Context validator(EpochValidator v) { this.validator = v; return this; }
+        /** Where {@code shadowvm.sync.sink.epochs.rejected} is counted (default: a private simple registry). */
+        public Context meterRegistry(MeterRegistry r) { this.registry = r; return this; }
 
         Context conclude() {
             Objects.requireNonNull(replica, "replica");
@@ -74,6 +87,10 @@ public final class SyncSink implements AutoCloseable {
             }
             if (maxCriticalBytes < 0) {
                 throw new SyncException("invalid maxCriticalBytes: " + maxCriticalBytes + " (expected: >= 0)");
+            }
+            Objects.requireNonNull(validator, "validator");
+            if (registry == null) {
+                registry = new SimpleMeterRegistry();
             }
             return this;
         }
@@ -86,10 +103,15 @@ public final class SyncSink implements AutoCloseable {
     private final AtomicReference<Object> owner = new AtomicReference<>();
     private final AtomicReference<AppliedEpoch> newest = new AtomicReference<>();
     private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicReference<EpochRejectedException> lastRejection = new AtomicReference<>();
+    private final Counter rejectedCounter;
 
     private SyncSink(Context ctx) throws InterruptedException {
         this.ctx = ctx.conclude();
         this.store = ReplicaStore.open(ctx.replica, ctx.createSizeBytes, ctx.durable);
+        this.rejectedCounter = Counter.builder("shadowvm.sync.sink.epochs.rejected")
+            .description("epochs whose critical blob the sink's validator rejected (never applied)").register(ctx.registry);
         if (store.appliedEpoch() > 0) {
             newest.set(new AppliedEpoch(store.streamId(), store.appliedEpoch(),
                 java.nio.ByteBuffer.wrap(store.critical()), 0, ctx.clock.epochMillis()));
@@ -121,6 +143,14 @@ public final class SyncSink implements AutoCloseable {
                 errors.add(t);
                 ctx.onError.accept(t);
             }
+
+            @Override
+            public void rejected(EpochRejectedException e) {
+                rejected.incrementAndGet();
+                rejectedCounter.increment();
+                lastRejection.set(e);
+                failed(e);
+            }
         };
         this.group = ctx.transport.group(1, "shadowvm-sync-sink");
         ServerBootstrap b = new ServerBootstrap()
@@ -132,7 +162,8 @@ public final class SyncSink implements AutoCloseable {
                 @Override
                 protected void initChannel(SocketChannel ch) {
                     ch.pipeline().addLast(new FrameDecoder(ctx.maxFrameLength),
-                        new SinkSessionHandler(host, ctx.clock, ctx.maxFrameLength, ctx.maxBatchPages, ctx.maxCriticalBytes));
+                        new SinkSessionHandler(host, ctx.clock, ctx.maxFrameLength, ctx.maxBatchPages, ctx.maxCriticalBytes,
+                            ctx.validator));
                 }
             });
         try {
@@ -178,7 +209,17 @@ public final class SyncSink implements AutoCloseable {
         return store.withConsistentReplica(reader);
     }
 
-    /** Connection failures seen so far (corrupted frames, refused streams). */
+    /** Epochs the validator rejected so far (none of them was applied). */
+    public long rejectedEpochs() {
+        return rejected.get();
+    }
+
+    /** The newest rejection with its reason, or {@code null}. */
+    public EpochRejectedException lastRejection() {
+        return lastRejection.get();
+    }
+
+    /** Connection failures seen so far (corrupted frames, refused streams, rejected epochs). */
     public List<Throwable> errors() {
         return List.copyOf(errors);
     }

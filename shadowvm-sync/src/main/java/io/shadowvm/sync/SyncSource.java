@@ -227,6 +227,14 @@ public final class SyncSource implements AutoCloseable {
         agent.countLengthened();
     }
 
+    /**
+     * Epochs a sink's {@link EpochValidator} rejected so far (counted once per rejection, summed over shadows;
+     * Micrometer counter {@code shadowvm.sync.epochs.rejected}). The reason is in {@link #shadowStatus()}.
+     */
+    public long rejectedEpochs() {
+        return (long) agent.registry().counter("shadowvm.sync.epochs.rejected").count();
+    }
+
     public SourceStats stats() {
         return agent.stats();
     }

@@ -7,6 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.shadowvm.core.time.EpochClock;
 import io.shadowvm.sync.AppliedEpoch;
+import io.shadowvm.sync.EpochRejectedException;
+import io.shadowvm.sync.EpochValidator;
 import io.shadowvm.sync.SyncException;
 import io.shadowvm.sync.codec.BatchDecoder;
 import io.shadowvm.sync.codec.CorruptPageException;
@@ -31,7 +33,8 @@ import java.util.function.Consumer;
  *
  * <pre>
  *  AWAIT_HELLO --HELLO--> (RESUME [+ PAGE_HASHES]) --> IDLE --EPOCH_BEGIN--> RECEIVING
- *  RECEIVING --CRITICAL | PAGE_BATCH--> RECEIVING --EPOCH_END--> (apply, ACK) --> IDLE
+ *  RECEIVING --CRITICAL | PAGE_BATCH--> RECEIVING --EPOCH_END--> (validate, apply, ACK) --> IDLE
+ *  validator rejects the epoch --> staged epoch discarded, ERROR(EPOCH_REJECTED), CLOSED
  *  any error or disconnect --> staged epoch discarded, ERROR sent when the peer can read it, CLOSED
  * </pre>
  */
@@ -50,12 +53,18 @@ public final class SinkSessionHandler extends ChannelInboundHandlerAdapter {
         void applied(AppliedEpoch epoch);
 
         void failed(Throwable cause);
+
+        /** The validator rejected an epoch (it was not applied); the connection is closing. */
+        default void rejected(EpochRejectedException e) {
+            failed(e);
+        }
     }
 
     private final Host host;
     private final EpochClock clock;
     private final int maxBatchPages;
     private final int maxCriticalBytes;
+    private final EpochValidator validator;
     private final byte[] batch;
     private State state = State.AWAIT_HELLO;
     private BatchDecoder decoder;
@@ -71,7 +80,14 @@ public final class SinkSessionHandler extends ChannelInboundHandlerAdapter {
     private int batches;
 
     public SinkSessionHandler(Host host, EpochClock clock, int maxFrameLength, int maxBatchPages, int maxCriticalBytes) {
+        this(host, clock, maxFrameLength, maxBatchPages, maxCriticalBytes, EpochValidator.ACCEPT_ALL);
+    }
+
+    /** @param validator checks each epoch's critical blob before it is applied (see {@link EpochValidator}) */
+    public SinkSessionHandler(Host host, EpochClock clock, int maxFrameLength, int maxBatchPages, int maxCriticalBytes,
+                              EpochValidator validator) {
         this.host = host;
+        this.validator = validator;
         this.clock = clock;
         this.maxBatchPages = maxBatchPages;
         this.maxCriticalBytes = maxCriticalBytes;
@@ -203,6 +219,11 @@ public final class SinkSessionHandler extends ChannelInboundHandlerAdapter {
                         return;
                     }
                 }
+                String why = validate(e.epoch());
+                if (why != null) {
+                    reject(ctx, e.epoch(), why);
+                    return;
+                }
                 AppliedEpoch applied = store.commit(critical, clock.epochMillis());
                 critical = null;
                 state = State.IDLE;
@@ -221,6 +242,27 @@ public final class SinkSessionHandler extends ChannelInboundHandlerAdapter {
         if (state != wanted) {
             throw new ProtocolException("unexpected " + f.type() + " frame in state " + state + " (expected: " + wanted + ")");
         }
+    }
+
+    /** The validator's verdict on the received epoch's critical blob: {@code null} to apply it, else why not. */
+    private String validate(long epoch) {
+        try {
+            return validator.check(streamId, epoch, java.nio.ByteBuffer.wrap(critical).asReadOnlyBuffer());
+        } catch (RuntimeException ex) {
+            return "validator failed: " + ex;
+        }
+    }
+
+    /** Drops the staged epoch (the replica keeps the previous one), reports it, and tells the source why. */
+    private void reject(ChannelHandlerContext ctx, long epoch, String why) {
+        String message = "epoch " + epoch + " of stream " + Long.toHexString(streamId) + " rejected by the sink's "
+            + "validator before it was applied (the replica keeps epoch " + host.store().appliedEpoch() + "): " + why;
+        state = State.CLOSED;
+        host.store().abort();
+        critical = null;
+        host.rejected(new EpochRejectedException(epoch, message));
+        ctx.writeAndFlush(new ErrorMessage(ErrorCode.EPOCH_REJECTED, message).encode(ctx.alloc()))
+            .addListener(ChannelFutureListener.CLOSE);
     }
 
     private void refuse(ChannelHandlerContext ctx, ErrorCode code, String message) {

@@ -20,7 +20,6 @@ import io.shadowvm.sync.region.MemoryRegion;
 import io.shadowvm.sync.wire.Critical;
 import io.shadowvm.sync.wire.EpochBegin;
 import io.shadowvm.sync.wire.EpochEnd;
-import io.shadowvm.sync.wire.ErrorCode;
 import io.shadowvm.sync.wire.FrameHeader;
 import io.shadowvm.sync.wire.FrameType;
 import io.shadowvm.sync.wire.Hello;
@@ -212,9 +211,8 @@ public final class SenderAgent implements Agent {
             onAck(s, a.epoch());
         } else if (e instanceof ShadowSession.Rejected r) {
             s.lastError = r.message();
-            boolean fatal = r.code() == ErrorCode.VERSION_MISMATCH || r.code() == ErrorCode.REGION_SIZE_MISMATCH
-                || r.code() == ErrorCode.PROTOCOL;
-            lost(s, fatal);
+            metrics.rejectedBySink(r.code());
+            lost(s, r.code().needsOperator());
         } else if (e instanceof ShadowSession.Disconnected d) {
             if (s.closeReason != null) {
                 s.lastError = s.closeReason; // we closed it; later write failures are consequences

@@ -17,6 +17,8 @@ import org.HdrHistogram.SynchronizedHistogram;
  */
 final class SourceMetrics {
     private static final long MAX_US = 3_600_000_000L;
+    /** Counter of epochs a sink's validator rejected. */
+    static final String REJECTED_METER = "shadowvm.sync.epochs.rejected";
 
     private final MeterRegistry registry;
     private final AtomicLong epochs = new AtomicLong();
@@ -31,6 +33,7 @@ final class SourceMetrics {
     private final Counter dirtyCounter;
     private final Counter wireCounter;
     private final Counter lengthenedCounter;
+    private final Counter rejectedCounter;
     private final Timer pauseTimer;
     private final Timer scanTimer;
     private final Timer encodeTimer;
@@ -44,6 +47,8 @@ final class SourceMetrics {
         this.wireCounter = Counter.builder("shadowvm.sync.wire.bytes").description("bytes written to shadows").register(registry);
         this.lengthenedCounter = Counter.builder("shadowvm.sync.epochs.lengthened")
             .description("epochs that started late because the previous one was still being sent").register(registry);
+        this.rejectedCounter = Counter.builder(REJECTED_METER)
+            .description("epochs a sink's validator rejected (ERROR EPOCH_REJECTED): never applied there").register(registry);
         this.pauseTimer = Timer.builder("shadowvm.sync.pause").description("takeEpoch: scan + copy with the guest paused").register(registry);
         this.scanTimer = Timer.builder("shadowvm.sync.scan").description("dirty tracking part of the pause").register(registry);
         this.encodeTimer = Timer.builder("shadowvm.sync.encode").description("delta + compression time per epoch").register(registry);
@@ -99,6 +104,13 @@ final class SourceMetrics {
     void lengthened() {
         lengthened.incrementAndGet();
         lengthenedCounter.increment();
+    }
+
+    /** A sink refused the stream with {@code code}; an {@code EPOCH_REJECTED} is counted. */
+    void rejectedBySink(io.shadowvm.sync.wire.ErrorCode code) {
+        if (code == io.shadowvm.sync.wire.ErrorCode.EPOCH_REJECTED) {
+            rejectedCounter.increment();
+        }
     }
 
     SourceStats stats() {

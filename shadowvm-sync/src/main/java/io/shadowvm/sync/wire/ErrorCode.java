@@ -8,7 +8,9 @@ public enum ErrorCode {
     CORRUPTED_FRAME(3),
     BUSY(4),
     PROTOCOL(5),
-    DIGEST_MISMATCH(6);
+    DIGEST_MISMATCH(6),
+    /** The sink's validator rejected the epoch's critical blob; nothing of it was applied (since format 1, additive). */
+    EPOCH_REJECTED(7);
 
     private final int id;
 
@@ -18,6 +20,15 @@ public enum ErrorCode {
 
     public int id() {
         return id;
+    }
+
+    /**
+     * Whether the source must stop retrying (the stream cannot work until someone changes a side) rather than
+     * reconnect and resume: a format version or region size mismatch, or a protocol violation. Every other code,
+     * including ones a newer peer may send ({@link #UNKNOWN}), means reconnect after a delay.
+     */
+    public boolean needsOperator() {
+        return this == VERSION_MISMATCH || this == REGION_SIZE_MISMATCH || this == PROTOCOL;
     }
 
     public static ErrorCode byId(int id) {

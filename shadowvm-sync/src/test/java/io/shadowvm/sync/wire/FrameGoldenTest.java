@@ -37,6 +37,8 @@ class FrameGoldenTest {
         m.put("epoch-end", new EpochEnd(42, 3, 1, 0x0123456789ABCDEFL).encode(a, EpochEnd.FLAG_DIGEST));
         m.put("ack", new Ack(42, 1_700_000_000_123L).encode(a));
         m.put("error", new ErrorMessage(ErrorCode.REGION_SIZE_MISMATCH, "region size mismatch").encode(a));
+        // code 7 was added within format version 1 (the ERROR layout is unchanged; older peers read it as UNKNOWN)
+        m.put("error-epoch-rejected", new ErrorMessage(ErrorCode.EPOCH_REJECTED, "epoch 42 rejected").encode(a));
         return m;
     }
 
@@ -91,7 +93,8 @@ class FrameGoldenTest {
             if (f.type() == FrameType.EPOCH_END) {
                 assertThat(EpochEnd.decode(f.payload())).isEqualTo(new EpochEnd(42, 3, 1, 0x0123456789ABCDEFL));
             } else if (f.type() == FrameType.ERROR) {
-                assertThat(ErrorMessage.decode(f.payload()).code()).isEqualTo(ErrorCode.REGION_SIZE_MISMATCH);
+                assertThat(ErrorMessage.decode(f.payload()).code()).isEqualTo(e.getKey().equals("error")
+                    ? ErrorCode.REGION_SIZE_MISMATCH : ErrorCode.EPOCH_REJECTED);
             }
             f.release();
             ch.finishAndReleaseAll();
