@@ -33,9 +33,12 @@ public final class QemuGuestRuntime implements VmRuntime {
     /** How long a booting guest may take until its HTTP service answers (TCG on a loaded machine is slow). */
     static final Duration BOOT_TIMEOUT = Duration.ofSeconds(120);
     private static final int BOOT_ATTEMPTS = 3;
+    /** A serving shadow's clone is replaced by one of a newer epoch when it is this old (each start costs a QEMU). */
+    public static final long DEFAULT_SERVING_REFRESH_MS = 10_000;
 
     private final QemuHostEnv env;
     private final long epochMs;
+    private final long servingRefreshMs;
     private final EpochClock clock;
     private final Map<String, QemuPrimary> primaries = new LinkedHashMap<>();
     private final Map<String, QemuShadow> shadows = new LinkedHashMap<>();
@@ -57,9 +60,19 @@ public final class QemuGuestRuntime implements VmRuntime {
      */
     public QemuGuestRuntime(String host, Path workDir, Path ramDir, String bind, long epochMs, EpochClock clock,
                             Supplier<GuestImage> imageSource) {
+        this(host, workDir, ramDir, bind, epochMs, DEFAULT_SERVING_REFRESH_MS, clock, imageSource);
+    }
+
+    /** @param servingRefreshMs age at which a serving shadow's clone is replaced by one from a newer epoch */
+    QemuGuestRuntime(String host, Path workDir, Path ramDir, String bind, long epochMs, long servingRefreshMs,
+                     EpochClock clock, Supplier<GuestImage> imageSource) {
         if (epochMs < 1) {
             throw new ShadowVmException("invalid epochMs: " + epochMs + " (expected: >= 1)");
         }
+        if (servingRefreshMs < 1000) {
+            throw new ShadowVmException("invalid servingRefreshMs: " + servingRefreshMs + " (expected: >= 1000)");
+        }
+        this.servingRefreshMs = servingRefreshMs;
         this.env = new QemuHostEnv(host, workDir, ramDir, bind, imageSource);
         this.epochMs = epochMs;
         this.clock = clock;
@@ -131,7 +144,7 @@ public final class QemuGuestRuntime implements VmRuntime {
             shadows.remove(vm);
             s.close(true);
         }
-        QemuShadow n = new QemuShadow(env, vm, generation, serving, memoryMib, clock);
+        QemuShadow n = new QemuShadow(env, vm, generation, serving, memoryMib, servingRefreshMs, clock);
         shadows.put(vm, n);
         return n.sinkAddress();
     }

@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * Promotion checks the device state again, closes the sink (the replica then holds exactly the newest applied
  * epoch) and starts QEMU on the replica with {@code -S -incoming defer} ({@link Promoter}). A refused promotion
  * (no epoch yet, or a corrupted device state) changes nothing: the sink keeps receiving and a later epoch makes the
- * shadow promotable again. A serving shadow also runs a {@link ServingClone} of its first verified epoch.
+ * shadow promotable again. A serving shadow also runs a {@link ServingClone} of a recent verified epoch.
  *
  * <p>Threads: the sink applies and calls {@link #applied} on sync's thread; everything else runs on the runtime's
  * thread. What crosses is one immutable {@link Verified} record and one refusal string.
@@ -41,11 +41,20 @@ final class QemuShadow {
     private volatile Verified verified;
     private volatile String refusal = "";
     private volatile long appliedSyncEpoch;
+    /** How long a replaced serving clone keeps answering (requests in flight, a controller that has not switched yet). */
+    static final long SERVING_DRAIN_MS = 2_000;
+    private final long servingRefreshMs;
     private ServingClone clone;
+    private long cloneVmEpoch;
+    private ServingClone retiring;
+    private long retireAtMs;
+    private long nextCloneAtMs;
     private long promotedVmEpoch;
     private int clones;
 
-    QemuShadow(QemuHostEnv env, String vm, long generation, boolean serving, long memoryMib, EpochClock clock) {
+    QemuShadow(QemuHostEnv env, String vm, long generation, boolean serving, long memoryMib, long servingRefreshMs,
+               EpochClock clock) {
+        this.servingRefreshMs = servingRefreshMs;
         this.env = env;
         this.vm = vm;
         this.generation = generation;
@@ -53,8 +62,9 @@ final class QemuShadow {
         this.memoryMib = memoryMib;
         this.clock = clock;
         long bytes = memoryMib << 20;
-        env.requireRamSpace(serving ? 2 * bytes : bytes, "the " + (serving ? "serving " : "") + "shadow of " + vm
-            + (serving ? " (replica and serving clone, " + memoryMib + " MiB each)" : " (" + memoryMib + " MiB replica)"));
+        env.requireRamSpace(serving ? 3 * bytes : bytes, "the " + (serving ? "serving " : "") + "shadow of " + vm
+            + (serving ? " (replica and two serving clones while one replaces the other, " + memoryMib + " MiB each)"
+            : " (" + memoryMib + " MiB replica)"));
         this.replica = env.ramDir.resolve(QemuHostEnv.qemuName(vm, generation, "s") + ".replica");
         FileTrees.deleteWithSiblings(replica); // never apply a new stream on top of an old run's replica
         this.sink = startSink(new InetSocketAddress(env.bind, 0), bytes);
@@ -114,31 +124,66 @@ final class QemuShadow {
         return r.isEmpty() ? s : s + "; refused: " + r;
     }
 
-    /** Starts the serving clone once the first verified epoch is there; returns 1 when it did. */
+    /**
+     * Serving shadows: starts a clone from the first verified epoch, replaces it by one from the newest verified epoch
+     * once it is {@code servingRefreshMs} old (the controller reads the new address from the next instance report),
+     * and kills the replaced clone {@code SERVING_DRAIN_MS} later. Returns the work done.
+     */
     int doWork(QemuConfigFactory configs) {
-        if (!serving || clone != null || sink == null) {
-            return 0;
+        int work = 0;
+        long now = clock.epochMillis();
+        if (retiring != null && now >= retireAtMs) {
+            kill(retiring);
+            retiring = null;
+            work++;
+        }
+        if (!serving || sink == null || now < nextCloneAtMs) {
+            return work;
         }
         Verified v = promotable();
-        if (v == null) {
-            return 0;
+        if (v == null || (clone != null && (!clone.isStale(now, servingRefreshMs) || v.vmEpoch() <= cloneVmEpoch))) {
+            return work;
         }
-        String name = QemuHostEnv.qemuName(vm, generation, "c" + clones++);
+        try {
+            startClone(configs, now);
+        } catch (RuntimeException e) {
+            nextCloneAtMs = now + servingRefreshMs; // a clone that cannot start is retried, not hammered
+            throw e;
+        }
+        return work + 1;
+    }
+
+    private void startClone(QemuConfigFactory configs, long now) {
+        if (retiring != null) {
+            kill(retiring); // its name and RAM file are the ones the next clone takes
+            retiring = null;
+        }
+        String name = QemuHostEnv.qemuName(vm, generation, "c" + (clones++ % 2));
         Path priv = env.ramDir.resolve(name + ".ram");
         // copied while no epoch is applied: the copy and the device state are the same epoch
         Verified at = sink.withConsistentReplica(r -> {
-            Verified now = promotable();
-            if (now != null) {
+            Verified now2 = promotable();
+            if (now2 != null) {
                 ServingClone.copyReplica(replica, priv);
             }
-            return now;
+            return now2;
         });
         if (at == null) {
-            return 0;
+            return;
         }
         QemuConfig cfg = configs.config(name, memoryMib);
-        clone = ServingClone.start(cfg, priv, at.syncEpoch(), at.deviceState(), clock.epochMillis());
-        return 1;
+        ServingClone next;
+        try {
+            next = ServingClone.start(cfg, priv, at.syncEpoch(), at.deviceState(), now);
+        } catch (RuntimeException e) {
+            FileTrees.deleteQuietly(priv);
+            FileTrees.delete(cfg.runDir());
+            throw e;
+        }
+        retiring = clone;
+        retireAtMs = now + SERVING_DRAIN_MS;
+        clone = next;
+        cloneVmEpoch = at.vmEpoch();
     }
 
     /** The serving clone's address, or "" when none runs. */
@@ -216,9 +261,19 @@ final class QemuShadow {
 
     private void closeClone() {
         if (clone != null) {
-            clone.close();
+            kill(clone);
             clone = null;
         }
+        if (retiring != null) {
+            kill(retiring);
+            retiring = null;
+        }
+    }
+
+    private static void kill(ServingClone c) {
+        Path runDir = c.vm().config().runDir();
+        c.close();
+        FileTrees.delete(runDir);
     }
 
     /** Closes the sink and the clone; with {@code deleteReplica} also the replica and its sync files. */

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class QemuGuestRuntimeTest {
     private static final long MIB = 96;
     private static final long EPOCH_MS = 200;
+    private static final long SERVING_REFRESH_MS = 3_000;
     private static GuestImage image;
 
     @TempDir
@@ -47,7 +48,20 @@ class QemuGuestRuntimeTest {
 
     private RuntimeThread host(String name) {
         return new RuntimeThread(name, new QemuGuestRuntime(name, work.resolve(name), null, "127.0.0.1", EPOCH_MS,
-            EpochClock.SYSTEM, () -> image));
+            SERVING_REFRESH_MS, EpochClock.SYSTEM, () -> image));
+    }
+
+    /** The clone of C's serving shadow serves {@code key}, or false while it does not (yet). */
+    private static boolean servesKey(RuntimeThread host, String key) {
+        VmRuntime.Instance s = host.instance("web", false);
+        if (s == null || !s.serving()) {
+            return false;
+        }
+        try {
+            return get(s.serviceAddress(), "/cgi-bin/kv").containsKey(key);
+        } catch (ShadowVmException e) {
+            return false; // a replaced clone may be gone between the report and the request
+        }
     }
 
     private static Map<String, String> get(String address, String path) {
@@ -78,8 +92,8 @@ class QemuGuestRuntimeTest {
             });
             RuntimeThread.await("B acknowledges a first epoch", Duration.ofSeconds(60),
                 () -> b.instance("web", false).epoch() > 0);
-            // a second shadow restarts the source towards both sinks: B must go on acknowledging
-            String sinkC = c.call(r -> r.openShadow("web", 1, false, "qemu", MIB));
+            // a second shadow restarts the source towards both sinks: B must go on acknowledging; C serves reads
+            String sinkC = c.call(r -> r.openShadow("web", 1, true, "qemu", MIB));
             a.call(r -> {
                 r.startReplication("web", 1, "hostc", sinkC);
                 return null;
@@ -89,7 +103,10 @@ class QemuGuestRuntimeTest {
             long afterWrite = a.instance("web", true).epoch() + 1; // the next epoch is taken after the write
             RuntimeThread.await("B and C acknowledge VM epoch " + afterWrite, Duration.ofSeconds(60),
                 () -> b.instance("web", false).epoch() >= afterWrite && c.instance("web", false).epoch() >= afterWrite);
-            long heartbeatBefore = Long.parseLong(get(service, "/cgi-bin/state").get("heartbeat"));
+            long heartbeatBefore = heartbeat(service);
+            RuntimeThread.await("C's serving clone serves the write (a clone of a newer epoch replaces the first)",
+                Duration.ofSeconds(60), () -> servesKey(c, "color"));
+            assertThat(get(c.instance("web", false).serviceAddress(), "/cgi-bin/state").get("boot_id")).isEqualTo(bootId);
 
             long pid = ((QemuGuestRuntime) a.runtime).primaryPid("web");
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL: the host dies under it
@@ -97,17 +114,20 @@ class QemuGuestRuntimeTest {
                 () -> "dead".equals(a.instance("web", true).state()));
             long acked = b.instance("web", false).epoch();
 
+            long t0 = System.nanoTime();
             VmRuntime.Promotion p = b.call(r -> r.promote("web", 2));
+            System.out.printf("promoted VM epoch %d on hostb in %d ms (load %s)%n", p.epoch(),
+                (System.nanoTime() - t0) / 1_000_000, loadAverage());
             assertThat(p.epoch()).isEqualTo(acked).isGreaterThanOrEqualTo(afterWrite);
             assertThat(p.serviceAddress()).startsWith("127.0.0.1:").isNotEqualTo(service);
             Map<String, String> kv = get(p.serviceAddress(), "/cgi-bin/kv");
             assertThat(kv).containsEntry("color", "blue");
             Map<String, String> after = get(p.serviceAddress(), "/cgi-bin/state");
             assertThat(after.get("boot_id")).isEqualTo(bootId);
-            long hb = Long.parseLong(after.get("heartbeat"));
+            long hb = heartbeat(p.serviceAddress());
             assertThat(hb).isGreaterThanOrEqualTo(heartbeatBefore);
             RuntimeThread.await("the promoted guest's heartbeat goes on", Duration.ofSeconds(20),
-                () -> Long.parseLong(get(p.serviceAddress(), "/cgi-bin/state").get("heartbeat")) > hb);
+                () -> heartbeat(p.serviceAddress()) > hb);
             VmRuntime.Instance promoted = b.instance("web", true);
             assertThat(promoted.state()).isEqualTo("running");
             assertThat(promoted.generation()).isEqualTo(2);
@@ -115,6 +135,16 @@ class QemuGuestRuntimeTest {
             // promoting again is idempotent: the same guest, the same address
             VmRuntime.Promotion again = b.call(r -> r.promote("web", 2));
             assertThat(again).isEqualTo(p);
+
+            // the promoted guest is shadowed again: C's generation-2 shadow replaces its old one, VM epochs go on
+            String sinkC2 = c.call(r -> r.openShadow("web", 2, false, "qemu", MIB));
+            b.call(r -> {
+                r.startReplication("web", 2, "hostc", sinkC2);
+                return null;
+            });
+            RuntimeThread.await("C acknowledges an epoch of the promoted guest", Duration.ofSeconds(60),
+                () -> c.instance("web", false).epoch() > p.epoch());
+            assertThat(c.instance("web", false).generation()).isEqualTo(2);
         }
         assertThat(ProcessHandle.current().descendants().filter(h -> h.info().command().orElse("").contains("qemu")))
             .as("no QEMU outlives its runtime").isEmpty();
@@ -123,6 +153,24 @@ class QemuGuestRuntimeTest {
                 "-" + ProcessHandle.current().pid()))).isEmpty();
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
+        }
+    }
+
+    /** The guest's heartbeat counter (the guest rewrites /run/hb each beat: a read may see it empty, then retry). */
+    private static long heartbeat(String address) {
+        String[] hb = new String[1];
+        RuntimeThread.await("the heartbeat of " + address + " reads", Duration.ofSeconds(10), () -> {
+            hb[0] = get(address, "/cgi-bin/state").getOrDefault("heartbeat", "");
+            return hb[0].matches("[0-9]+");
+        });
+        return Long.parseLong(hb[0]);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 
