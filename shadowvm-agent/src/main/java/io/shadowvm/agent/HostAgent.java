@@ -89,6 +89,7 @@ public final class HostAgent implements Agent {
     private final ScheduledExecutorService worker;
     private final Queue<CommandOutcome> outcomes = new ConcurrentLinkedQueue<>();
     private volatile List<VmRuntime.Instance> instances = List.of();
+    private volatile boolean reportNow;
 
     public HostAgent(Config config, EpochClock clock, VmRuntime runtime, TelemetrySource telemetry, IngressPlane ingress) {
         this.config = config;
@@ -117,7 +118,26 @@ public final class HostAgent implements Agent {
         } catch (RuntimeException e) {
             lastRefusal = "runtime: " + e.getMessage();
         }
-        instances = runtime.instances();
+        List<VmRuntime.Instance> now = runtime.instances();
+        if (newlyDead(instances, now)) {
+            reportNow = true; // a primary's guest died: the controller hears it now, not at the next telemetry
+        }
+        instances = now;
+    }
+
+    private static boolean newlyDead(List<VmRuntime.Instance> before, List<VmRuntime.Instance> after) {
+        for (VmRuntime.Instance i : after) {
+            if (i.primary() && VmRuntime.Instance.DEAD.equals(i.state())) {
+                boolean was = false;
+                for (VmRuntime.Instance b : before) {
+                    was |= b.vm().equals(i.vm()) && b.primary() && VmRuntime.Instance.DEAD.equals(b.state());
+                }
+                if (!was) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** What the runtime ran at its last report (read on any thread). */
@@ -212,7 +232,8 @@ public final class HostAgent implements Agent {
                     .setFencingEpoch(executor.fencingEpoch()).setSequence(++heartbeatSeq).setSentAtMs(now)).build());
                 work++;
             }
-            if (now >= nextTelemetryMs) {
+            if (now >= nextTelemetryMs || reportNow) {
+                reportNow = false;
                 nextTelemetryMs = now + telemetryIntervalMs;
                 TelemetryBatch.Builder b = TelemetryBatch.newBuilder().setFencingEpoch(executor.fencingEpoch());
                 telemetry.collect(b, now);
@@ -307,7 +328,8 @@ public final class HostAgent implements Agent {
     static VmStatus status(VmRuntime.Instance i) {
         return VmStatus.newBuilder().setVm(i.vm()).setRole(i.primary() ? VmRole.VM_ROLE_PRIMARY : VmRole.VM_ROLE_SHADOW)
             .setState(i.state()).setEpoch(i.epoch()).setLagMs(i.lagMs()).setVmGeneration(i.generation())
-            .setServing(i.serving()).setServiceAddress(i.serviceAddress()).setSyncAddress(i.syncAddress()).build();
+            .setServing(i.serving()).setServiceAddress(i.serviceAddress()).setSyncAddress(i.syncAddress())
+            .setStateDigest(i.stateDigest()).setDigestEpoch(i.digestEpoch()).build();
     }
 
     @Override

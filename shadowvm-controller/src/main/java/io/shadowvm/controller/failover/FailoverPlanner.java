@@ -23,6 +23,10 @@ import java.util.Set;
  *       the VM is LOST;</li>
  *   <li>every shadow on the dead host becomes FAILED (reconciliation replaces it).</li>
  * </ol>
+ * A primary whose guest died on a live host ({@link #planVmDeath}) is failed over alone: its generation is
+ * raised (the VM-level fence: the caller persists it before sending anything), the dead instance is stopped
+ * ({@link AgentAction.StopVm} of the old generation, which also makes the agent drop whatever is left of it), and
+ * its best shadow is promoted; the host and its other VMs are untouched.
  * Traffic moves when the promotion's outcome arrives (see {@link #completePromotion}).
  */
 public final class FailoverPlanner {
@@ -88,6 +92,24 @@ public final class FailoverPlanner {
         actions.add(0, new AgentAction.Fence(deadHost, newFencingEpoch, fencedPrimaries,
             "host " + deadHost + " was declared dead; fencing epoch " + newFencingEpoch));
         return new Plan(deadHost, newFencingEpoch, updated, failovers, lost, actions);
+    }
+
+    /**
+     * Plans the failover of one VM whose primary guest on the live host {@code host} died ({@code reason} goes
+     * into the stop command); {@code unavailableHosts} as in {@link #plan}.
+     */
+    public static Plan planVmDeath(VmPlacement p, String host, Set<String> unavailableHosts, String reason) {
+        List<AgentAction> actions = new ArrayList<>();
+        actions.add(new AgentAction.StopVm(host, p.vm(), p.generation(), reason));
+        VmFailover f = choose(p, host, unavailableHosts);
+        if (f == null) {
+            return new Plan(host, 0, Map.of(p.vm(), p.withPhase(VmPhase.LOST)), List.of(), List.of(p.vm()), actions);
+        }
+        VmPlacement next = p.mapShadow(f.promotedHost(), s -> s.withState(ShadowState.PROMOTING, p.vm()))
+            .withPhase(VmPhase.FAILING_OVER)
+            .withPrimary(p.primaryHost(), f.newGeneration(), p.primaryEpoch(), p.serviceAddress());
+        actions.add(new AgentAction.Promote(f.promotedHost(), p.vm(), f.newGeneration(), f.ackedEpoch()));
+        return new Plan(host, 0, Map.of(p.vm(), next), List.of(f), List.of(), actions);
     }
 
     /** The best promotable shadow of {@code p} not on an unavailable host, or {@code null}. */

@@ -52,6 +52,19 @@ public final class FailureDetector {
         }
     }
 
+    /**
+     * The caller (the detector's own thread) did not look for {@code gapMs} up to {@code nowMs}: moves every live
+     * host's last heartbeat forward by the gap (at most to {@code nowMs}), so silence nobody was watching for is
+     * not evidence. The intervals already measured are kept.
+     */
+    public void forgive(long gapMs, long nowMs) {
+        for (Entry e : hosts.values()) {
+            if (e.liveness != HostLiveness.DEAD) {
+                e.phi.shift(gapMs, nowMs);
+            }
+        }
+    }
+
     public void remove(String host) {
         hosts.remove(host);
     }

@@ -53,6 +53,13 @@ public final class PhiAccrualDetector {
         next = (next + 1) % intervalsMs.length;
     }
 
+    /** Moves the last heartbeat forward by {@code ms}, at most to {@code nowMs}, without recording an interval. */
+    public void shift(long ms, long nowMs) {
+        if (started()) {
+            lastHeartbeatMs = Math.max(lastHeartbeatMs, Math.min(nowMs, lastHeartbeatMs + ms));
+        }
+    }
+
     /** Whether any heartbeat arrived yet. */
     public boolean started() {
         return lastHeartbeatMs != Long.MIN_VALUE;

@@ -168,7 +168,7 @@ public final class AgentGateway extends AgentControlGrpc.AgentControlImplBase im
                         CommandOutcome o = m.getOutcome();
                         loop.accept(new Inbound.Outcome(host, agentId, o.getCommandId(),
                             o.getStatus() == OutcomeStatus.OUTCOME_STATUS_OK, o.getMessage(), o.getEpoch(),
-                            o.getAddress(), now));
+                            o.getAddress(), now, o.getStateDigest()));
                     }
                 }
                 default -> close(Status.INVALID_ARGUMENT.withDescription("empty agent message"));
@@ -267,6 +267,7 @@ public final class AgentGateway extends AgentControlGrpc.AgentControlImplBase im
 
     static Inbound.VmReport report(VmStatus v) {
         return new Inbound.VmReport(v.getVm(), v.getRole() == VmRole.VM_ROLE_PRIMARY, v.getState(), v.getEpoch(),
-            v.getLagMs(), v.getVmGeneration(), v.getServing(), v.getServiceAddress(), v.getSyncAddress());
+            v.getLagMs(), v.getVmGeneration(), v.getServing(), v.getServiceAddress(), v.getSyncAddress(),
+            v.getStateDigest(), v.getDigestEpoch());
     }
 }

@@ -26,6 +26,8 @@ import java.util.function.Supplier;
  *   <li value="6">reconcile (create what is missing, restore each policy's shadow count) and detect
  *       failures (phi-accrual → fence → promote)</li>
  * </ol>
+ * Failure detection runs on its own, shorter period ({@code min(tickMs, heartbeatIntervalMs)}): a dead host is
+ * noticed within one heartbeat interval of its phi crossing the threshold, not at the next tick.
  * A follower only answers: registrations and user requests are refused with the leader's id. On becoming
  * leader it reloads everything from the store (a restart or a leader change resumes where the store is).
  * All cluster state belongs to this thread; {@link #snapshot()} is the immutable view for everyone else.
@@ -46,6 +48,8 @@ public final class ControlLoop implements Agent {
     private volatile ClusterSnapshot snapshot;
     private boolean leader;
     private long nextTickMs = Long.MIN_VALUE;
+    private long nextDetectMs = Long.MIN_VALUE;
+    private final long detectIntervalMs;
     private long ticks;
 
     public ControlLoop(LoopConfig config, EpochClock clock, NanoClock nanoClock, String controllerId, Topology topology,
@@ -65,6 +69,7 @@ public final class ControlLoop implements Agent {
         this.failover = new Failover(state);
         this.steps = new Steps(state, failover);
         this.intake = new Intake(state, failover, steps);
+        this.detectIntervalMs = Math.min(config.tickMs(), config.heartbeatIntervalMs());
         this.snapshot = ClusterSnapshot.empty(controllerId);
     }
 
@@ -110,6 +115,7 @@ public final class ControlLoop implements Agent {
                 events.add(now, "leader", null, null, controllerId + " lost leadership");
             }
             nextTickMs = now;
+            failover.restartStallClock();
         }
         int work = 0;
         Inbound m;
@@ -129,6 +135,11 @@ public final class ControlLoop implements Agent {
             publish(now);
             work++;
         }
+        if (leader && now >= nextDetectMs) {
+            nextDetectMs = now + detectIntervalMs;
+            failover.detect(now);
+            work++;
+        }
         return work;
     }
 
@@ -138,7 +149,7 @@ public final class ControlLoop implements Agent {
         steps.predict(now);
         steps.weighAndPush(now, nanoClock.nanoTime());
         steps.reconcile(now);
-        failover.detect(now);
+        state.indexPrimaries();
         state.outbox.resendOverdue(now, state.connectedHosts());
         state.persistDirty(now);
     }

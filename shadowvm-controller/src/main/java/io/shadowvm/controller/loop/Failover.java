@@ -8,6 +8,7 @@ import io.shadowvm.controller.model.HostLiveness;
 import io.shadowvm.controller.model.ShadowReplica;
 import io.shadowvm.controller.model.ShadowState;
 import io.shadowvm.controller.model.VmDesired;
+import io.shadowvm.controller.model.VmPhase;
 import io.shadowvm.controller.model.VmPlacement;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,15 +20,38 @@ import java.util.Map;
  * fencing epoch raised in the store before anything else), then {@link FailoverPlanner} chooses, per VM,
  * the shadow to promote; traffic moves to serving shadows at once and to the promoted instance when its
  * outcome arrives, which also records RTO and RPO.
+ *
+ * <p>VM liveness: a primary whose guest died while its host's agent lives (reported {@code dead}, or no longer
+ * listed by the agent in two telemetry batches in a row) is failed over alone ({@link #vmDied}).
+ *
+ * <p>Stalls: when detection itself did not run for {@link #stallMs} (the controller's thread or machine
+ * stalled), the silence of that gap is not held against any host: every live host's last heartbeat moves
+ * forward by the gap. Together with the mass-silence guard this keeps a stalled controller from failing over
+ * live hosts; a host that really died is still declared dead one detection period later.
  */
 final class Failover {
     private final LoopState st;
+    private final long stallMs;
+    private long lastDetectMs = Long.MIN_VALUE;
 
     Failover(LoopState st) {
         this.st = st;
+        this.stallMs = Math.max(4 * st.config.heartbeatIntervalMs(), 250);
+    }
+
+    /** Leadership changed: the time as a follower is not a stall of detection. */
+    void restartStallClock() {
+        lastDetectMs = Long.MIN_VALUE;
     }
 
     void detect(long now) {
+        if (lastDetectMs != Long.MIN_VALUE && now - lastDetectMs > stallMs && !st.hosts.isEmpty()) {
+            long gap = now - lastDetectMs;
+            st.detector.forgive(gap, now);
+            st.events.add(now, "host", null, null, "failure detection did not run for " + gap
+                + " ms (controller stalled): that silence is not held against any host");
+        }
+        lastDetectMs = now;
         if (!st.awaitingReturn.isEmpty() && now - st.resumedAtMs >= st.config.resumeGraceMs()) {
             for (String host : st.awaitingReturn) {
                 st.detector.register(host, st.resumedAtMs);
@@ -119,7 +143,7 @@ final class Failover {
             + " VMs failing over, " + plan.lost().size() + " lost");
         for (FailoverPlanner.VmFailover f : plan.failovers()) {
             st.failingOver.put(f.vm(), new LoopState.PendingFailover(s.name, lastHeartbeatMs, now, f.promotedHost(),
-                f.rpoEpochs()));
+                f.rpoEpochs(), FailoverRecord.HOST_DEAD));
             st.policy.forget(f.vm());
             st.events.add(now, "failover", f.vm(), f.promotedHost(), "promoting shadow on " + f.promotedHost()
                 + " at acked epoch " + f.ackedEpoch() + " (generation " + f.newGeneration() + ", planned RPO "
@@ -134,10 +158,47 @@ final class Failover {
         }
     }
 
+    /**
+     * The primary of {@code p} on the live host {@code host} died ({@code why}: what the agent said): that VM alone is
+     * failed over. Its new generation is persisted first (the VM-level fence), then the dead instance is stopped and
+     * its best shadow promoted.
+     */
+    void vmDied(VmPlacement p, String host, String why, long now) {
+        if (p.phase() != VmPhase.RUNNING || !host.equals(p.primaryHost()) || !st.alive(host)) {
+            return; // already failing over, or the host itself is suspected: host failover handles it
+        }
+        String reason = p.vm() + " generation " + p.generation() + " on " + host + " died (" + why + ")";
+        FailoverPlanner.Plan plan = FailoverPlanner.planVmDeath(p, host, st.unavailableHosts(), reason);
+        for (VmPlacement u : plan.updated().values()) {
+            st.persistNow(u);
+            VmDesired d = st.desired.get(u.vm());
+            if (d != null) {
+                st.placer.update(d.spec(), u.primaryHost(), LoopState.countedShadowHosts(u));
+            }
+        }
+        long lastSeen = st.primarySeenMs.getOrDefault(p.vm(), now);
+        st.primaryMissing.remove(p.vm());
+        if (plan.failovers().isEmpty()) {
+            st.events.add(now, "failover", p.vm(), host, reason + "; VM lost: no shadow holds a whole acknowledged epoch");
+        }
+        for (FailoverPlanner.VmFailover f : plan.failovers()) {
+            st.failingOver.put(f.vm(), new LoopState.PendingFailover(host, lastSeen, now, f.promotedHost(), f.rpoEpochs(),
+                FailoverRecord.VM_DEAD));
+            st.policy.forget(f.vm());
+            st.events.add(now, "failover", f.vm(), f.promotedHost(), reason + "; fenced at generation "
+                + f.newGeneration() + ", promoting shadow on " + f.promotedHost() + " at acked epoch " + f.ackedEpoch()
+                + " (planned RPO " + f.rpoEpochs() + " epochs)");
+            servingShadowsTakeOver(f.vm(), now);
+        }
+        for (AgentAction a : plan.actions()) {
+            st.outbox.send(a, now);
+        }
+    }
+
     /** The host's stream closed or it is suspected: its primaries' serving shadows take new connections. */
     void primaryUnreachable(String host, long now) {
         for (VmPlacement p : List.copyOf(st.placements.values())) {
-            if (p.primaryHost().equals(host) && p.phase() == io.shadowvm.controller.model.VmPhase.RUNNING) {
+            if (p.primaryHost().equals(host) && p.phase() == VmPhase.RUNNING) {
                 servingShadowsTakeOver(p.vm(), now);
             }
         }
@@ -176,7 +237,8 @@ final class Failover {
         for (ShadowReplica s : p.shadows()) {
             if (s.state() == ShadowState.PROMOTING) {
                 st.failingOver.computeIfAbsent(p.vm(), k -> new LoopState.PendingFailover(p.primaryHost(),
-                    st.resumedAtMs, now, s.host(), Math.max(0, p.primaryEpoch() - s.ackedEpoch())));
+                    st.resumedAtMs, now, s.host(), Math.max(0, p.primaryEpoch() - s.ackedEpoch()),
+                    st.alive(p.primaryHost()) ? FailoverRecord.VM_DEAD : FailoverRecord.HOST_DEAD));
                 st.outbox.send(new AgentAction.Promote(s.host(), p.vm(), p.generation(), s.ackedEpoch()), now);
             }
         }
@@ -201,7 +263,7 @@ final class Failover {
             } else if (pf != null) {
                 FailoverPlanner.VmFailover f = retry.failovers().get(0);
                 st.failingOver.put(a.vm(), new LoopState.PendingFailover(deadHost, pf.lastHeartbeatMs(), pf.detectedAtMs(),
-                    f.promotedHost(), f.rpoEpochs()));
+                    f.promotedHost(), f.rpoEpochs(), pf.cause()));
             }
             for (AgentAction next : retry.actions()) {
                 st.outbox.send(next, now);
@@ -213,8 +275,9 @@ final class Failover {
         st.failingOver.remove(a.vm());
         long since = pf == null ? st.resumedAtMs : pf.lastHeartbeatMs();
         long rpo = Math.max(0, p.primaryEpoch() - o.epoch());
+        String cause = pf == null ? FailoverRecord.HOST_DEAD : pf.cause();
         FailoverRecord rec = new FailoverRecord(a.vm(), deadHost, a.host(), a.generation(), o.epoch(), now - since, rpo,
-            pf == null ? now : pf.detectedAtMs(), now);
+            pf == null ? now : pf.detectedAtMs(), now, cause, o.stateDigest());
         st.store.appendFailover(rec);
         st.failovers.add(rec);
         VmDesired d = st.desired.get(a.vm());
@@ -229,7 +292,10 @@ final class Failover {
             w.put(s.host(), 0.0);
         }
         st.publishWeights(a.vm(), w, now, true);
-        st.events.add(now, "failover", a.vm(), a.host(), "promoted: serving from epoch " + o.epoch() + " at "
-            + o.address() + "; RTO " + rec.rtoMs() + " ms (from last heartbeat of " + deadHost + "), RPO " + rpo + " epochs");
+        st.events.add(now, "failover", a.vm(), a.host(), "promoted (" + cause + "): serving from epoch " + o.epoch()
+            + " at " + o.address() + (o.stateDigest() == 0 ? "" : String.format(", state digest 0x%016x (equal to the"
+            + " primary's at that epoch)", o.stateDigest())) + "; RTO " + rec.rtoMs() + " ms (detection "
+            + rec.detectionMs() + " ms from the last sign of life on " + deadHost + ", promotion " + rec.promotionMs()
+            + " ms), RPO " + rpo + " epochs");
     }
 }

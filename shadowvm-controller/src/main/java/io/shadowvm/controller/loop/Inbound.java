@@ -7,9 +7,23 @@ import java.util.function.Consumer;
 
 /** Everything that reaches the loop from other threads: agents' messages (via the gateway) and users' requests. */
 public sealed interface Inbound {
-    /** A VM instance an agent reports. {@code primary}: primary or shadow. */
+    /**
+     * A VM instance an agent reports. {@code primary}: primary or shadow. {@code state} {@link #DEAD}: the
+     * instance's guest exited. {@code stateDigest}: the state digest at {@code digestEpoch} (0: not computed).
+     */
     record VmReport(String vm, boolean primary, String state, long epoch, long lagMs, long generation, boolean serving,
-                    String serviceAddress, String syncAddress) {
+                    String serviceAddress, String syncAddress, long stateDigest, long digestEpoch) {
+        /** The state an agent reports for an instance whose guest is gone. */
+        public static final String DEAD = "dead";
+
+        public VmReport(String vm, boolean primary, String state, long epoch, long lagMs, long generation,
+                        boolean serving, String serviceAddress, String syncAddress) {
+            this(vm, primary, state, epoch, lagMs, generation, serving, serviceAddress, syncAddress, 0, 0);
+        }
+
+        public boolean dead() {
+            return DEAD.equals(state);
+        }
     }
 
     record LinkSample(String link, long atMs, double utilization) {
@@ -44,8 +58,13 @@ public sealed interface Inbound {
         }
     }
 
+    /** A command's outcome; {@code stateDigest}: for a promotion, the digest of the state it started from (0: none). */
     record Outcome(String host, String agentId, String commandId, boolean ok, String message, long epoch,
-                   String address, long atMs) implements Inbound {
+                   String address, long atMs, long stateDigest) implements Inbound {
+        public Outcome(String host, String agentId, String commandId, boolean ok, String message, long epoch,
+                       String address, long atMs) {
+            this(host, agentId, commandId, ok, message, epoch, address, atMs, 0);
+        }
     }
 
     record CreateVm(VmDesired vm, CompletableFuture<String> done) implements Inbound {

@@ -127,6 +127,39 @@ final class Intake {
         for (Inbound.VmReport v : t.vms()) {
             report(t.host(), v, now);
         }
+        noticeMissingPrimaries(t, now);
+    }
+
+    /**
+     * A RUNNING primary that its live host's agent does not list in two telemetry batches in a row is gone (the
+     * agent restarted without it, or its runtime dropped it): failed over like a dead guest.
+     */
+    private void noticeMissingPrimaries(Inbound.Telemetry t, long now) {
+        List<String> expected = st.primariesByHost.get(t.host());
+        if (expected == null || expected.isEmpty()) {
+            return;
+        }
+        for (String vm : List.copyOf(expected)) {
+            VmPlacement p = st.placements.get(vm);
+            if (p == null || p.phase() != VmPhase.RUNNING || !t.host().equals(p.primaryHost()) || lists(t, vm)) {
+                st.primaryMissing.remove(vm);
+                continue;
+            }
+            int misses = st.primaryMissing.merge(vm, 1, Integer::sum);
+            if (misses >= 2) {
+                failover.vmDied(p, t.host(), "its agent no longer lists generation " + p.generation()
+                    + " in its telemetry", now);
+            }
+        }
+    }
+
+    private static boolean lists(Inbound.Telemetry t, String vm) {
+        for (Inbound.VmReport v : t.vms()) {
+            if (v.primary() && v.vm().equals(vm)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Folds one instance report into the placements, or stops an instance that must not run. */
@@ -139,7 +172,12 @@ final class Intake {
             return;
         }
         if (v.primary()) {
+            if (v.dead() && host.equals(p.primaryHost()) && v.generation() == p.generation()) {
+                failover.vmDied(p, host, "its guest exited: the agent reports it dead", now);
+                return;
+            }
             if (host.equals(p.primaryHost()) && v.generation() == p.generation() && p.phase() != VmPhase.FAILING_OVER) {
+                st.primarySeenMs.put(v.vm(), now);
                 VmPlacement next = p.withPrimaryEpoch(v.epoch(), v.serviceAddress());
                 if (p.phase() == VmPhase.PLACED) {
                     next = next.withPhase(VmPhase.RUNNING);

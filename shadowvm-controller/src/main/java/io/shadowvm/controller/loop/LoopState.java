@@ -30,8 +30,12 @@ import java.util.Set;
  * end of the tick, and acknowledged-epoch progress at most every {@code progressPersistMs}.
  */
 final class LoopState {
-    /** A failover whose promotion is in flight. */
-    record PendingFailover(String deadHost, long lastHeartbeatMs, long detectedAtMs, String promotedHost, long rpoEpochs) {
+    /**
+     * A failover whose promotion is in flight. {@code lastHeartbeatMs}: the last moment the failed primary was known
+     * alive; {@code cause}: {@link FailoverRecord#HOST_DEAD} or {@link FailoverRecord#VM_DEAD}.
+     */
+    record PendingFailover(String deadHost, long lastHeartbeatMs, long detectedAtMs, String promotedHost, long rpoEpochs,
+                           String cause) {
     }
 
     final LoopConfig config;
@@ -55,6 +59,12 @@ final class LoopState {
     final Map<String, PendingFailover> failingOver = new HashMap<>();
     final List<FailoverRecord> failovers = new ArrayList<>();
     final Map<String, String> unplaceable = new HashMap<>();
+    /** VM → when its primary last reported running (a dead guest's failover measures its RTO from here). */
+    final Map<String, Long> primarySeenMs = new HashMap<>();
+    /** VM → consecutive telemetry batches of its primary's live host that did not list it. */
+    final Map<String, Integer> primaryMissing = new HashMap<>();
+    /** Host → VMs whose primary runs there, rebuilt every tick (used to notice a primary an agent stopped listing). */
+    final Map<String, List<String>> primariesByHost = new HashMap<>();
     private final Map<String, VmPlacement> persisted = new HashMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
     private long lastProgressPersistMs;
@@ -115,9 +125,26 @@ final class LoopState {
         failingOver.clear();
         failovers.clear();
         unplaceable.clear();
+        primarySeenMs.clear();
+        primaryMissing.clear();
+        primariesByHost.clear();
         persisted.clear();
         dirty.clear();
         awaitingReturn.clear();
+    }
+
+    /** Rebuilds {@link #primariesByHost} from the placements (once per tick). */
+    void indexPrimaries() {
+        for (List<String> l : primariesByHost.values()) {
+            l.clear();
+        }
+        for (VmPlacement p : placements.values()) {
+            primariesByHost.computeIfAbsent(p.primaryHost(), k -> new ArrayList<>()).add(p.vm());
+        }
+        if (primarySeenMs.size() > placements.size()) {
+            primarySeenMs.keySet().retainAll(placements.keySet()); // deleted VMs
+            primaryMissing.keySet().retainAll(placements.keySet());
+        }
     }
 
     static List<String> countedShadowHosts(VmPlacement p) {

@@ -98,4 +98,28 @@ class FailoverPlannerTest {
         assertThat(retry.failovers()).containsExactly(new FailoverPlanner.VmFailover("web", "h1", "h4", 3, 40, 2));
         assertThat(retry.updated().get("web").shadowOn("h7").state()).isEqualTo(ShadowState.FAILED);
     }
+
+    @Test
+    void aDeadGuestOnALiveHostFailsOverThatVmAloneStoppingItsOldGenerationAndPromotingItsBestShadow() {
+        VmPlacement web = vm("web", "h1", 42, shadow("h4", ShadowState.IN_SYNC, 40, 10),
+            shadow("h7", ShadowState.IN_SYNC, 41, 10));
+        FailoverPlanner.Plan plan = FailoverPlanner.planVmDeath(web, "h1", Set.of(), "guest exited");
+        assertThat(plan.failovers()).containsExactly(new FailoverPlanner.VmFailover("web", "h1", "h7", 2, 41, 1));
+        VmPlacement next = plan.updated().get("web");
+        assertThat(next.phase()).isEqualTo(VmPhase.FAILING_OVER);
+        assertThat(next.generation()).isEqualTo(2);
+        assertThat(next.shadowOn("h7").state()).isEqualTo(ShadowState.PROMOTING);
+        assertThat(plan.actions()).containsExactly(new AgentAction.StopVm("h1", "web", 1, "guest exited"),
+            new AgentAction.Promote("h7", "web", 2, 41));
+        assertThat(plan.actions()).noneMatch(a -> a instanceof AgentAction.Fence);
+    }
+
+    @Test
+    void aDeadGuestWithoutAPromotableShadowIsLostAndStillStopped() {
+        VmPlacement web = vm("web", "h1", 42, shadow("h4", ShadowState.SYNCING, 0, 0));
+        FailoverPlanner.Plan plan = FailoverPlanner.planVmDeath(web, "h1", Set.of(), "guest exited");
+        assertThat(plan.lost()).containsExactly("web");
+        assertThat(plan.updated().get("web").phase()).isEqualTo(VmPhase.LOST);
+        assertThat(plan.actions()).containsExactly(new AgentAction.StopVm("h1", "web", 1, "guest exited"));
+    }
 }

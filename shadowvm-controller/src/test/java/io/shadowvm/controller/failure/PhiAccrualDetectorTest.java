@@ -106,4 +106,19 @@ class PhiAccrualDetectorTest {
         assertThatThrownBy(() -> new PhiConfig(100, 10, 0, 100, 8, 3))
             .hasMessage("phi thresholds: suspect 8.0, dead 3.0 (expected: 0 < suspect < dead)");
     }
+
+    @Test
+    void silenceWhileTheDetectorItselfStalledIsForgivenButLaterSilenceStillCounts() {
+        FailureDetector d = new FailureDetector(PhiConfig.forInterval(100));
+        d.register("h1", 0);
+        for (long t = 100; t <= 1_000; t += 100) {
+            d.heartbeat("h1", t);
+        }
+        // the detector's thread stalled from 1 000 to 4 000 ms: nobody looked, so that gap is no evidence
+        d.forgive(3_000, 4_000);
+        assertThat(d.evaluate(4_000)).isEmpty();
+        assertThat(d.liveness("h1")).isEqualTo(HostLiveness.ALIVE);
+        // the host stays silent after the stall: it is declared dead as if the stall had not happened
+        assertThat(d.evaluate(5_000)).extracting(FailureDetector.Transition::to).contains(HostLiveness.DEAD);
+    }
 }

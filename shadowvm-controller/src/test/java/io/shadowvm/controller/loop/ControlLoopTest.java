@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shadowvm.controller.command.AgentAction;
 import io.shadowvm.controller.failure.PhiConfig;
 import io.shadowvm.controller.interim.TrendScorer;
+import io.shadowvm.controller.model.FailoverRecord;
 import io.shadowvm.controller.model.HostLiveness;
 import io.shadowvm.controller.model.VmDesired;
 import io.shadowvm.controller.model.VmPhase;
@@ -109,7 +110,8 @@ class ControlLoopTest {
         for (int s = 0; s < 20 && Double.isNaN(firstShiftAt); s++) {
             double u = 0.40 + 0.05 * s;
             loop.offer(new Inbound.Telemetry(primary, "a-" + primary, 1, clock.epochMillis(),
-                List.of(new Inbound.LinkSample(uplink, clock.epochMillis(), u)), List.of(), List.of()));
+                List.of(new Inbound.LinkSample(uplink, clock.epochMillis(), u)), List.of(),
+                List.of(new Inbound.VmReport("web", true, "running", 3 + s, 0, 1, true, "127.0.0.1:8001", ""))));
             loop.offer(new Inbound.Telemetry(shadow, "a-" + shadow, 1, clock.epochMillis(), List.of(), List.of(),
                 List.of(new Inbound.VmReport("web", false, "replica", 3 + s, 10, 1, true, "127.0.0.1:8002", "127.0.0.1:9002"))));
             run(1_000);
@@ -121,5 +123,71 @@ class ControlLoopTest {
         assertThat(firstShiftAt).as("utilization when weights first moved to the shadow").isLessThan(0.8);
         assertThat(sent).anyMatch(a -> a instanceof AgentAction.SetWeights sw && sw.host().equals("p1r3h2")
             && sw.weights().getOrDefault(shadow, 0.0) > 0);
+    }
+
+    /** Creates {@code web} (1:1 serving) and reports it running with its shadow in sync at epoch 3; returns {primary, shadow}. */
+    String[] runningWeb() throws Exception {
+        CompletableFuture<String> done = new CompletableFuture<>();
+        loop.offer(new Inbound.CreateVm(new VmDesired(new VmSpec("web", 1, 64, 10, ShadowPolicy.of(1, ShadowMode.SERVING),
+            List.of()), "process", 0), done));
+        loop.doWork();
+        String primary = done.get();
+        run(200);
+        String shadow = loop.snapshot().placements().get("web").shadows().get(0).host();
+        for (long epoch = 1; epoch <= 3; epoch++) {
+            loop.offer(new Inbound.Telemetry(primary, "a-" + primary, 1, clock.epochMillis(), List.of(), List.of(),
+                List.of(new Inbound.VmReport("web", true, "running", epoch, 0, 1, true, "127.0.0.1:8001", "", 77, epoch))));
+            loop.offer(new Inbound.Telemetry(shadow, "a-" + shadow, 1, clock.epochMillis(), List.of(), List.of(),
+                List.of(new Inbound.VmReport("web", false, "replica", epoch, 10, 1, true, "127.0.0.1:8002", "127.0.0.1:9002"))));
+            run(100);
+        }
+        assertThat(loop.snapshot().placements().get("web").phase()).isEqualTo(VmPhase.RUNNING);
+        return new String[] {primary, shadow};
+    }
+
+    @Test
+    void aPrimaryWhoseGuestDiedOnALiveHostIsFailedOverAloneAndRecordedAsVmDead() throws Exception {
+        String[] hosts = runningWeb();
+        String primary = hosts[0];
+        String shadow = hosts[1];
+        sent.clear();
+
+        loop.offer(new Inbound.Telemetry(primary, "a-" + primary, 1, clock.epochMillis(), List.of(), List.of(),
+            List.of(new Inbound.VmReport("web", true, "dead", 3, 0, 1, false, "", "", 77, 3))));
+        run(100);
+
+        assertThat(sent).contains(new AgentAction.Promote(shadow, "web", 2, 3));
+        assertThat(sent).anyMatch(a -> a instanceof AgentAction.StopVm st && st.host().equals(primary)
+            && st.generation() == 1);
+        assertThat(sent).noneMatch(a -> a instanceof AgentAction.Fence);
+        assertThat(loop.liveness(primary)).isEqualTo(HostLiveness.ALIVE);
+        assertThat(loop.snapshot().placements().get("web").generation()).isEqualTo(2);
+
+        loop.offer(new Inbound.Outcome(shadow, "a-" + shadow, "promote/web/g2/" + shadow, true, "", 3, "127.0.0.1:8002",
+            clock.epochMillis(), 0x1234));
+        run(100);
+        FailoverRecord f = loop.snapshot().failovers().get(0);
+        assertThat(f.cause()).isEqualTo(FailoverRecord.VM_DEAD);
+        assertThat(f.deadHost()).isEqualTo(primary);
+        assertThat(f.promotedHost()).isEqualTo(shadow);
+        assertThat(f.stateDigest()).isEqualTo(0x1234);
+        assertThat(f.rpoEpochs()).isZero();
+        assertThat(loop.snapshot().placements().get("web").primaryHost()).isEqualTo(shadow);
+        assertThat(loop.events().since(0, 1_000)).anyMatch(e -> e.message().contains("promoted (vm-dead)")
+            && e.message().contains("0x0000000000001234"));
+    }
+
+    @Test
+    void aPrimaryItsAgentNoLongerListsIsFailedOverAfterTwoTelemetryBatches() throws Exception {
+        String[] hosts = runningWeb();
+        String primary = hosts[0];
+        sent.clear();
+        loop.offer(new Inbound.Telemetry(primary, "a-" + primary, 1, clock.epochMillis(), List.of(), List.of(), List.of()));
+        run(100);
+        assertThat(sent).noneMatch(a -> a instanceof AgentAction.Promote);
+        loop.offer(new Inbound.Telemetry(primary, "a-" + primary, 1, clock.epochMillis(), List.of(), List.of(), List.of()));
+        run(100);
+        assertThat(sent).contains(new AgentAction.Promote(hosts[1], "web", 2, 3));
+        assertThat(loop.events().since(0, 1_000)).anyMatch(e -> e.message().contains("no longer lists"));
     }
 }
