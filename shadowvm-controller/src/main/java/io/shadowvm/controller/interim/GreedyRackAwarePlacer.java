@@ -107,6 +107,20 @@ public final class GreedyRackAwarePlacer implements Placer {
         assignments.put(vm.name(), new Assignment(vm, primaryHost, List.copyOf(shadowHosts)));
     }
 
+    /** Forgets every role still recorded on {@code host}: its stale instances are stopped, its capacity is free. */
+    @Override
+    public void hostBackInService(String host) {
+        topology.host(host); // a ShadowVmException naming an unknown host
+        for (Map.Entry<String, Assignment> e : assignments.entrySet()) {
+            Assignment a = e.getValue();
+            if (a.primary().equals(host) || a.shadows().contains(host)) {
+                List<String> shadows = new ArrayList<>(a.shadows());
+                shadows.remove(host);
+                e.setValue(new Assignment(a.vm(), a.primary().equals(host) ? "" : a.primary(), List.copyOf(shadows)));
+            }
+        }
+    }
+
     @Override
     public void release(String vm) {
         assignments.remove(vm);

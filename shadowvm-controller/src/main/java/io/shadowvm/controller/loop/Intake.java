@@ -100,6 +100,7 @@ final class Intake {
             st.outbox.sendAgain(new AgentAction.Fence(r.host(), epoch, stalePrimaries,
                 "host " + r.host() + " was fenced at epoch " + epoch + " while away; its primaries were promoted elsewhere"),
                 now);
+            st.placer.hostBackInService(r.host()); // its stale primaries are being stopped: it takes new shadows
         }
         st.outbox.resendAllFor(r.host(), now);
         if (r.ingress()) {

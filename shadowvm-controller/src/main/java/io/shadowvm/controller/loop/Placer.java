@@ -12,8 +12,20 @@ public interface Placer {
     /** A primary and shadows for a new VM among {@code usableHosts}; throws a {@code ShadowVmException} naming the VM and the unmet constraint. */
     Choice place(VmSpec vm, Set<String> usableHosts);
 
-    /** One more shadow for {@code vm}, given where its primary and other shadows run; {@code null} when no host qualifies. */
+    /**
+     * Exactly one more shadow for {@code vm} (one was lost, or a promotion used one up), given where its primary
+     * and other shadows run, under the same hard constraints and weights as {@link #place}; {@code null} when no
+     * host qualifies (the VM's view is updated either way).
+     */
     String placeShadow(VmSpec vm, String primaryHost, List<String> otherShadowHosts, Set<String> usableHosts);
+
+    /**
+     * A host the loop declared dead and fenced is back: its agent re-registered and its stale primaries are being
+     * stopped (they never serve again), so nothing the loop no longer places there holds capacity, and the host
+     * takes new roles (e.g. the shadows its own failover left missing). A ShadowVmException names a host that is
+     * not in the topology.
+     */
+    void hostBackInService(String host);
 
     /** The VM now runs its primary on {@code primaryHost} and shadows on {@code shadowHosts}. */
     void update(VmSpec vm, String primaryHost, List<String> shadowHosts);

@@ -1,9 +1,9 @@
 package io.shadowvm.controller.wiring;
 
 import io.shadowvm.controller.loop.Placer;
+import io.shadowvm.core.ShadowVmException;
 import io.shadowvm.core.topology.Host;
 import io.shadowvm.core.topology.Topology;
-import io.shadowvm.core.vm.FailureDomain;
 import io.shadowvm.core.vm.ShadowPolicy;
 import io.shadowvm.core.vm.VmSpec;
 import io.shadowvm.placement.ClusterState;
@@ -17,63 +17,74 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The loop's placer on shadowvm-placement: new VMs go through {@link OnlinePlacer} (filter-then-weigh,
- * rack/pod/power separation, sync headroom, named infeasibility) over a {@link ClusterState} that mirrors
- * what runs where and which hosts are usable. A replacement shadow (after a failover) is chosen against the
- * same state: the usable host that fits, shares no avoided domain with the primary or the other shadows,
- * and has the most sync headroom on its path to the primary — the placer's own preference for shadows.
+ * The loop's placer on shadowvm-placement: one {@link ClusterState} for the placer's lifetime mirrors what runs
+ * where; new VMs go through {@link OnlinePlacer#place} and replacement shadows through
+ * {@link OnlinePlacer#addShadow} (filter-then-weigh, rack/pod/power separation, sync headroom, named
+ * infeasibility). The loop's view is authoritative: every assignment it reports is kept, and mirrored with the
+ * roles whose hosts are in service.
  *
- * <p>The mirror is rebuilt when the set of usable hosts changes (the placement module has no way to bring a
- * host back into service), replaying every assignment whose hosts are usable.
+ * <p>Hosts, in the state: every host starts out of service and enters ({@link ClusterState#returnHost}) when it
+ * becomes usable; a host that stops being usable (suspected, disconnected, dead) is taken out
+ * ({@link ClusterState#removeHost}) and comes back by itself when it is usable again, its roles re-mirrored
+ * from the loop's view. A host whose primary the loop moved elsewhere was failed over (the loop moves primaries
+ * only then): what still runs there is stale, so once out it stays out until the loop says it is back
+ * ({@link #hostBackInService}, when its fenced agent re-registers), and then returns with its capacity free.
  */
 public final class PlacementManagerPlacer implements Placer {
     private final Topology topology;
-    private final long seed;
     private final Map<String, Assignment> assignments = new LinkedHashMap<>();
-    private Set<String> usable = Set.of();
-    private ClusterState state;
-    private OnlinePlacer placer;
+    private final Set<String> failedOver = new HashSet<>();
+    private final ClusterState state;
+    private final OnlinePlacer placer;
 
     private record Assignment(VmSpec vm, String primary, List<String> shadows) {
     }
 
     public PlacementManagerPlacer(Topology topology, long seed) {
         this.topology = topology;
-        this.seed = seed;
-        rebuild(Set.of());
-    }
-
-    private void ensure(Set<String> usableHosts) {
-        if (!usableHosts.equals(usable)) {
-            rebuild(usableHosts);
-        }
-    }
-
-    private void rebuild(Set<String> usableHosts) {
-        usable = Set.copyOf(usableHosts);
-        state = new ClusterState(topology);
+        this.state = new ClusterState(topology);
         for (Host h : topology.hosts()) {
-            if (!usable.contains(h.name())) {
+            state.removeHost(h.name()); // nothing is placed on a host before its agent registered
+        }
+        this.placer = new OnlinePlacer(state, seed);
+    }
+
+    /** Makes the state's in-service hosts follow the loop's usable hosts (failed-over hosts wait to be told). */
+    private void ensure(Set<String> usableHosts) {
+        for (Host h : topology.hosts()) {
+            boolean in = state.isAlive(h.index());
+            boolean usable = usableHosts.contains(h.name());
+            if (in && !usable) {
                 state.removeHost(h.name());
+            } else if (in) {
+                failedOver.remove(h.name()); // in service and usable again: nothing stale holds it any more
+            } else if (!in && usable && !failedOver.contains(h.name())) {
+                enter(h.name());
             }
         }
-        placer = new OnlinePlacer(state, seed);
+    }
+
+    private void enter(String host) {
+        state.returnHost(host);
+        failedOver.remove(host);
         for (Assignment a : assignments.values()) {
-            mirror(a);
+            if (a.primary().equals(host) || a.shadows().contains(host)) {
+                mirror(a);
+            }
         }
     }
 
-    /** Records an assignment in the mirror, keeping only roles on usable hosts (partial placements allowed). */
+    /** Records an assignment in the mirror, keeping only roles on hosts in service (partial placements allowed). */
     private void mirror(Assignment a) {
         if (state.isPlaced(a.vm().name())) {
             state.remove(a.vm().name());
         }
-        if (!usable.contains(a.primary())) {
+        if (!topology.hasHost(a.primary()) || !state.isAlive(topology.host(a.primary()).index())) {
             return;
         }
         List<Integer> sh = new ArrayList<>();
         for (String s : a.shadows()) {
-            if (usable.contains(s)) {
+            if (topology.hasHost(s) && state.isAlive(topology.host(s).index())) {
                 sh.add(topology.host(s).index());
             }
         }
@@ -84,7 +95,7 @@ public final class PlacementManagerPlacer implements Placer {
         try {
             state.place(lenient, topology.host(a.primary()).index(), sh.stream().mapToInt(Integer::intValue).toArray(),
                 sh.size() < p.shadows() ? "restoring" : null);
-        } catch (RuntimeException e) {
+        } catch (ShadowVmException e) {
             // over capacity after a failover moved roles around: the loop's view stays authoritative; the
             // mirror simply does not reserve this VM until its roles fit again
         }
@@ -104,55 +115,40 @@ public final class PlacementManagerPlacer implements Placer {
     @Override
     public String placeShadow(VmSpec vm, String primaryHost, List<String> otherShadowHosts, Set<String> usableHosts) {
         ensure(usableHosts);
-        if (state.isPlaced(vm.name())) {
-            state.remove(vm.name());
+        update(vm, primaryHost, otherShadowHosts);
+        if (!state.isPlaced(vm.name()) || state.primaryOf(vm.name()) < 0) {
+            return null; // the primary's host is out of service: no sync stream can start from it now
         }
-        int primary = topology.host(primaryHost).index();
-        Set<Integer> taken = new HashSet<>();
-        taken.add(primary);
-        for (String o : otherShadowHosts) {
-            taken.add(topology.host(o).index());
+        Placement p;
+        try {
+            p = placer.addShadow(vm.name());
+        } catch (ShadowVmException e) {
+            return null; // PlacementInfeasibleException (the constraint no host met), or no shadow is missing
         }
-        double sync = state.syncMbps(vm);
-        int best = -1;
-        double bestHeadroom = Double.NEGATIVE_INFINITY;
-        for (Host h : topology.hosts()) {
-            int i = h.index();
-            if (!usable.contains(h.name()) || taken.contains(i) || !state.fits(i, vm.shadowVcpus(), vm.memoryMib(), sync)
-                || clashes(vm, i, taken)) {
-                continue;
-            }
-            double headroom = state.pathHeadroomMbps(primary, i, sync);
-            if (headroom > bestHeadroom) {
-                bestHeadroom = headroom;
-                best = i;
-            }
-        }
+        String added = p.shadows().get(p.shadows().size() - 1);
         List<String> shadows = new ArrayList<>(otherShadowHosts);
-        if (best >= 0) {
-            shadows.add(topology.host(best).name());
-        }
-        update(vm, primaryHost, shadows);
-        return best < 0 ? null : topology.host(best).name();
-    }
-
-    private boolean clashes(VmSpec vm, int host, Set<Integer> taken) {
-        for (int t : taken) {
-            if (state.rackOf(t) == state.rackOf(host)
-                || vm.policy().avoids(FailureDomain.POD) && state.podOf(t) == state.podOf(host)
-                || vm.policy().avoids(FailureDomain.POWER)
-                && state.powerOfRack(state.rackOf(t)) == state.powerOfRack(state.rackOf(host))) {
-                return true;
-            }
-        }
-        return false;
+        shadows.add(added);
+        assignments.put(vm.name(), new Assignment(vm, primaryHost, List.copyOf(shadows)));
+        return added;
     }
 
     @Override
     public void update(VmSpec vm, String primaryHost, List<String> shadowHosts) {
+        Assignment before = assignments.get(vm.name());
+        if (before != null && !before.primary().equals(primaryHost) && topology.hasHost(before.primary())) {
+            failedOver.add(before.primary()); // the loop moves a primary only by failing over: what runs there is stale
+        }
         Assignment a = new Assignment(vm, primaryHost, List.copyOf(shadowHosts));
         assignments.put(vm.name(), a);
         mirror(a);
+    }
+
+    @Override
+    public void hostBackInService(String host) {
+        if (state.isAlive(topology.host(host).index())) { // an unknown host: a ShadowVmException naming it
+            state.removeHost(host); // drops whatever the mirror still reserved for its stale instances
+        }
+        enter(host);
     }
 
     @Override
@@ -165,6 +161,11 @@ public final class PlacementManagerPlacer implements Placer {
 
     @Override
     public String describe() {
-        return "shadowvm-placement OnlinePlacer over ClusterState (replacement shadows: most sync headroom)";
+        return "shadowvm-placement OnlinePlacer over ClusterState (replacement shadows: OnlinePlacer.addShadow)";
+    }
+
+    /** Whether the mirror has {@code host} in service (for tests and status). */
+    public boolean inService(String host) {
+        return state.isAlive(topology.host(host).index());
     }
 }
