@@ -1,5 +1,6 @@
 package io.shadowvm.hypervisor.checkpoint;
 
+import io.shadowvm.sync.EpochValidator;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
@@ -65,32 +66,42 @@ public final class DeviceStateBlob {
     }
 
     /**
-     * Checks a blob and returns its payload's offset (always {@link #HEADER_BYTES}); the payload length is
-     * {@code blob.length - HEADER_BYTES}.
+     * Checks a blob and returns its epoch; the payload starts at {@link #HEADER_BYTES} and its length is
+     * {@code len - HEADER_BYTES}.
      *
      * @param expectedEpoch the epoch the blob must belong to, or -1 for any
      * @throws CorruptCheckpointException naming what failed, the value and the bound
      */
     public static long verify(byte[] blob, int len, long expectedEpoch, String what) {
+        return verify(ByteBuffer.wrap(blob, 0, len).slice(), expectedEpoch, what);
+    }
+
+    /**
+     * The same check on {@code blob}'s remaining bytes (position and limit unchanged; nothing is copied), e.g. the
+     * read-only critical blob a sync sink hands its validator.
+     */
+    public static long verify(ByteBuffer blob, long expectedEpoch, String what) {
+        int len = blob.remaining();
         if (len < HEADER_BYTES) {
             throw new CorruptCheckpointException(what + ": device state truncated: " + len + " bytes (expected: at least " + HEADER_BYTES + ")");
         }
-        ByteBuffer b = ByteBuffer.wrap(blob, 0, len).order(ByteOrder.LITTLE_ENDIAN);
-        int magic = b.getInt();
+        ByteBuffer b = blob.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int at = b.position();
+        int magic = b.getInt(at);
         if (magic != MAGIC) {
             throw new CorruptCheckpointException(what + ": device state has bad magic 0x" + Integer.toHexString(magic)
                     + " (expected: 0x" + Integer.toHexString(MAGIC) + ")");
         }
-        short version = b.getShort();
+        short version = b.getShort(at + 4);
         if (version != VERSION) {
             throw new CorruptCheckpointException(what + ": device state format version " + version + " (expected: " + VERSION + ")");
         }
-        short flags = b.getShort();
-        long epoch = b.getLong();
+        short flags = b.getShort(at + 6);
+        long epoch = b.getLong(at + 8);
         if (expectedEpoch >= 0 && epoch != expectedEpoch) {
             throw new CorruptCheckpointException(what + ": device state belongs to epoch " + epoch + " (expected: " + expectedEpoch + ")");
         }
-        long payloadLen = Integer.toUnsignedLong(b.getInt());
+        long payloadLen = Integer.toUnsignedLong(b.getInt(at + 16));
         if (payloadLen > MAX_PAYLOAD_BYTES) {
             throw new CorruptCheckpointException(what + ": device state payload length " + payloadLen + " (expected: 0-" + MAX_PAYLOAD_BYTES + ")");
         }
@@ -98,18 +109,32 @@ public final class DeviceStateBlob {
             throw new CorruptCheckpointException(what + ": device state truncated: payload " + (len - HEADER_BYTES)
                     + " bytes (expected: " + payloadLen + ")");
         }
-        int crcWant = b.getInt();
+        int crcWant = b.getInt(at + 20);
         CRC32C crc = new CRC32C();
-        crc.update(blob, HEADER_BYTES, (int) payloadLen);
+        crc.update(b.duplicate().position(at + HEADER_BYTES).limit(at + len));
         if ((int) crc.getValue() != crcWant) {
             throw new CorruptCheckpointException(what + ": device state CRC32C 0x" + Integer.toHexString((int) crc.getValue())
                     + " (expected: 0x" + Integer.toHexString(crcWant) + ")");
         }
         int want = (flags & FLAG_PROCESS) != 0 ? PROCESS_MAGIC : QEMU_MAGIC;
-        if (payloadLen < 4 || ByteBuffer.wrap(blob, HEADER_BYTES, 4).getInt() != want) {
+        if (payloadLen < 4 || b.order(ByteOrder.BIG_ENDIAN).getInt(at + HEADER_BYTES) != want) {
             throw new CorruptCheckpointException(what + ": device state payload does not start with "
                     + (want == QEMU_MAGIC ? "QEVM (a QEMU migration stream)" : "SVPG (a process guest's state)"));
         }
         return epoch;
     }
+
+    /**
+     * This format's check as a sync sink's validator: an epoch is applied only when its critical blob is a device
+     * state of that very epoch whose header, length, CRC32C and payload magic all verify; otherwise the reason
+     * (the same message {@link #verify} throws) rejects it before anything is applied.
+     */
+    public static final EpochValidator SYNC_VALIDATOR = (streamId, epoch, critical) -> {
+        try {
+            verify(critical, epoch, "epoch " + epoch);
+            return null;
+        } catch (CorruptCheckpointException e) {
+            return e.getMessage();
+        }
+    };
 }

@@ -1,6 +1,7 @@
 package io.shadowvm.hypervisor.checkpoint;
 
 import io.shadowvm.hypervisor.HypervisorException;
+import io.shadowvm.sync.SyncSink;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -15,6 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * has the {@link ShadowReplica} verify and commit each, and answers with an {@link EpochAck}. A refused epoch
  * leaves the replica at its previous epoch. The sink's thread is the replica's only writer; {@link #stop()} joins it
  * before anyone promotes.
+ *
+ * <p>On either transport a promotable epoch is one whose device state verifies: here {@link ShadowReplica#apply}
+ * runs {@link DeviceStateBlob#verify} before the epoch is journaled; over the State Synchronization Engine,
+ * {@link #startSync} opens a {@link SyncSink} whose validator is the same check ({@link DeviceStateBlob#SYNC_VALIDATOR}),
+ * so an epoch whose device state does not verify is never applied nor acknowledged there either.
  */
 public final class ReplicaSink implements AutoCloseable {
     private final ShadowReplica replica;
@@ -44,6 +50,17 @@ public final class ReplicaSink implements AutoCloseable {
         this.thread = new Thread(this::run, "replica-sink");
         this.thread.setDaemon(true);
         this.thread.start();
+    }
+
+    /**
+     * The QEMU replica's sink on the sync engine: a {@link SyncSink} on {@code ctx} (listen address, replica RAM file,
+     * size, callbacks as the caller sets them) whose validator checks every epoch's critical blob with
+     * {@link DeviceStateBlob#SYNC_VALIDATOR} before the epoch is applied: a device state that is truncated, of another
+     * epoch, fails its CRC32C or is not a QEMU stream is rejected (counted by {@link SyncSink#rejectedEpochs()}, its
+     * reason sent to the source), and the replica keeps the previous epoch, the one {@link Promoter} would use.
+     */
+    public static SyncSink startSync(SyncSink.Context ctx) {
+        return SyncSink.start(ctx.validator(DeviceStateBlob.SYNC_VALIDATOR));
     }
 
     public InetSocketAddress address() {

@@ -54,4 +54,28 @@ class DeviceStateBlobTest {
         byte[] blob = DeviceStateBlob.processState(3, 4096);
         assertThat(DeviceStateBlob.verify(blob, blob.length, 3, "x")).isEqualTo(3);
     }
+
+    @Test
+    void shouldVerifyABlobInAByteBufferWithoutMovingIt() {
+        byte[] blob = DeviceStateBlob.wrap(7, STREAM, STREAM.length);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(blob.length + 8).position(3);
+        b.put(blob).flip().position(3);
+        java.nio.ByteBuffer view = b.asReadOnlyBuffer();
+        assertThat(DeviceStateBlob.verify(view, 7, "x")).isEqualTo(7);
+        assertThat(view.position()).isEqualTo(3);
+        assertThat(view.remaining()).isEqualTo(blob.length);
+    }
+
+    @Test
+    void shouldAcceptOrNameTheFailureAsASyncValidator() {
+        byte[] blob = DeviceStateBlob.wrap(7, STREAM, STREAM.length);
+        assertThat(DeviceStateBlob.SYNC_VALIDATOR.check(1, 7, java.nio.ByteBuffer.wrap(blob).asReadOnlyBuffer())).isNull();
+        assertThat(DeviceStateBlob.SYNC_VALIDATOR.check(1, 8, java.nio.ByteBuffer.wrap(blob)))
+                .isEqualTo("epoch 8: device state belongs to epoch 7 (expected: 8)");
+        blob[DeviceStateBlob.HEADER_BYTES + 9] ^= 1;
+        assertThat(DeviceStateBlob.SYNC_VALIDATOR.check(1, 7, java.nio.ByteBuffer.wrap(blob)))
+                .startsWith("epoch 7: device state CRC32C 0x");
+        assertThat(DeviceStateBlob.SYNC_VALIDATOR.check(1, 7, java.nio.ByteBuffer.allocate(3)))
+                .isEqualTo("epoch 7: device state truncated: 3 bytes (expected: at least 24)");
+    }
 }
