@@ -112,8 +112,19 @@ final class Relay {
             ((AbstractEpollStreamChannel) inbound).spliceTo((AbstractEpollStreamChannel) outbound, Integer.MAX_VALUE);
             ((AbstractEpollStreamChannel) outbound).spliceTo((AbstractEpollStreamChannel) inbound, Integer.MAX_VALUE);
         } else {
-            inbound.read();
-            outbound.read();
+            readMore(inbound);
+            readMore(outbound);
+        }
+    }
+
+    /**
+     * Asks {@code ch} for its next chunk unless its input already ended: the client may send its request and
+     * half-close before the backend connection is up (busybox nc, {@code curl -T}), and reading a channel whose
+     * input is shut down fails under epoll, which closed the connection before the backend could answer.
+     */
+    private static void readMore(Channel ch) {
+        if (!(ch instanceof DuplexChannel d) || !d.isInputShutdown()) {
+            ch.read();
         }
     }
 
@@ -136,7 +147,7 @@ final class Relay {
 
     private void afterWrite(ChannelFuture f, boolean readInbound) {
         if (f.isSuccess()) {
-            (readInbound ? inbound : outbound).read();
+            readMore(readInbound ? inbound : outbound);
         } else {
             closeBoth();
         }
