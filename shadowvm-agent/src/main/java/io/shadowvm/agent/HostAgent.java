@@ -2,6 +2,10 @@ package io.shadowvm.agent;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.stub.StreamObserver;
 import io.shadowvm.api.Protocol;
 import io.shadowvm.api.proto.AgentControlGrpc;
@@ -39,9 +43,16 @@ public final class HostAgent implements Agent {
      * @param controllers  host:port of every controller; a follower refuses and the next one is tried
      * @param dataAddress  where this host's sync sinks and guests are reachable (reported, not used here)
      * @param reconnectMs  wait between connection attempts
+     * @param switchMonitor this agent runs in a ToR or spine namespace named {@code host}: no VMs, link telemetry
+     *                      only (a controller address may be {@code unix:/path}, the testbed's management socket)
      */
     public record Config(String host, List<String> controllers, String dataAddress, boolean ingress, int cores,
-                         long memoryMib, long reconnectMs) {
+                         long memoryMib, long reconnectMs, boolean switchMonitor) {
+        public Config(String host, List<String> controllers, String dataAddress, boolean ingress, int cores,
+                      long memoryMib, long reconnectMs) {
+            this(host, controllers, dataAddress, ingress, cores, memoryMib, reconnectMs, false);
+        }
+
         public Config {
             if (host == null || host.isBlank()) {
                 throw new ShadowVmException("agent host: missing (expected: a topology host name)");
@@ -74,6 +85,7 @@ public final class HostAgent implements Agent {
     private final Queue<Event> events = new ConcurrentLinkedQueue<>();
     private final Map<String, ManagedChannel> channels = new HashMap<>();
     private StreamObserver<AgentMessage> stream;
+    private EventLoopGroup unixGroup;
     private Object streamToken;
     private int controllerIndex;
     private long nextConnectMs;
@@ -107,6 +119,9 @@ public final class HostAgent implements Agent {
 
     @Override
     public void onStart() {
+        if (runtime == null) {
+            return; // a switch monitor runs no VMs
+        }
         instances = runtime.instances();
         worker.scheduleWithFixedDelay(this::runtimeWork, 0, 5, TimeUnit.MILLISECONDS);
     }
@@ -249,7 +264,7 @@ public final class HostAgent implements Agent {
 
     private void connect() {
         String target = config.controllers().get(controllerIndex);
-        ManagedChannel ch = channels.computeIfAbsent(target, t -> NettyChannelBuilder.forTarget(t).usePlaintext()
+        ManagedChannel ch = channels.computeIfAbsent(target, t -> channelBuilder(t).usePlaintext()
             .maxInboundMessageSize(Protocol.MAX_MESSAGE_BYTES).build());
         Object token = new Object();
         streamToken = token;
@@ -271,7 +286,8 @@ public final class HostAgent implements Agent {
         });
         Register.Builder r = Register.newBuilder().setProtocolVersion(Protocol.PROTOCOL_VERSION).setHost(config.host())
             .setAgentId(agentId).setFencingEpoch(executor.fencingEpoch()).setCores(config.cores())
-            .setMemoryMib(config.memoryMib()).setDataAddress(config.dataAddress()).setIngress(config.ingress());
+            .setMemoryMib(config.memoryMib()).setDataAddress(config.dataAddress()).setIngress(config.ingress())
+            .setSwitchMonitor(config.switchMonitor());
         for (VmRuntime.Instance i : instances) {
             r.addVms(status(i));
         }
@@ -295,7 +311,7 @@ public final class HostAgent implements Agent {
                     lastRefusal = r.getReason();
                 }
             }
-            case COMMAND -> worker.execute(() -> {
+            case COMMAND -> worker.execute(runtime == null ? () -> { } : () -> {
                 CommandOutcome o = executor.execute(m.getCommand());
                 instances = runtime.instances();
                 outcomes.add(o);
@@ -303,6 +319,18 @@ public final class HostAgent implements Agent {
             default -> {
             }
         }
+    }
+
+    /** {@code unix:/path} is a Unix domain socket (Linux epoll); anything else a gRPC target such as host:port. */
+    private NettyChannelBuilder channelBuilder(String target) {
+        if (!target.startsWith("unix:")) {
+            return NettyChannelBuilder.forTarget(target);
+        }
+        if (unixGroup == null) {
+            unixGroup = new EpollEventLoopGroup(1);
+        }
+        return NettyChannelBuilder.forAddress(new DomainSocketAddress(target.substring("unix:".length())))
+            .channelType(EpollDomainSocketChannel.class).eventLoopGroup(unixGroup);
     }
 
     private void send(AgentMessage m) {
@@ -354,6 +382,9 @@ public final class HostAgent implements Agent {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (unixGroup != null) {
+            unixGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
     }
 }

@@ -51,6 +51,7 @@ public final class Controller implements AutoCloseable {
         private int grpcPort = io.shadowvm.api.Protocol.DEFAULT_GRPC_PORT;
         private int httpPort = io.shadowvm.api.Protocol.DEFAULT_HTTP_PORT;
         private boolean rest = true;
+        private Path agentSocket;
         private String controllerId;
         private LoopConfig loop = LoopConfig.defaults();
         private EpochClock clock = EpochClock.SYSTEM;
@@ -84,6 +85,12 @@ public final class Controller implements AutoCloseable {
 
         public Context bind(String address) {
             this.bind = address;
+            return this;
+        }
+
+        /** Also serve agents on this Unix domain socket (the testbed's management network); null: TCP only. */
+        public Context agentSocket(Path socket) {
+            this.agentSocket = socket;
             return this;
         }
 
@@ -206,6 +213,9 @@ public final class Controller implements AutoCloseable {
             new EventLog(10_000));
         holder[0] = loop;
         gateway.start(ctx.bind, ctx.grpcPort);
+        if (ctx.agentSocket != null) {
+            gateway.startUnix(ctx.agentSocket);
+        }
         started.add(gateway::stop);
         runner = new AgentRunner(loop, IdleStrategy.sleeping(1_000_000), ctx.errors).start();
         started.add(runner);

@@ -54,6 +54,10 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--id", description = "Controller id for leader election (default: random).")
     String id;
 
+    @Option(names = "--agent-socket", paramLabel = "PATH",
+        description = "Also serve agents on this Unix socket (agents in other network namespaces: --controller unix:PATH).")
+    Path agentSocket;
+
     static Topology topology(Path file, int racks, int hostsPerRack) {
         if (file != null) {
             return TopologyLoader.load(file);
@@ -68,7 +72,8 @@ public final class ControllerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Topology t = topology(topology, racks, hostsPerRack);
         Controller.Context ctx = new Controller.Context().topology(t).zookeeper(zookeeper).dataDir(dataDir).bind(bind)
-            .grpcPort(grpcPort).httpPort(httpPort).loop(LoopConfig.of(tickMs, heartbeatMs)).controllerId(id);
+            .grpcPort(grpcPort).httpPort(httpPort).loop(LoopConfig.of(tickMs, heartbeatMs)).controllerId(id)
+            .agentSocket(agentSocket);
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         try (Controller c = Controller.start(ctx)) {

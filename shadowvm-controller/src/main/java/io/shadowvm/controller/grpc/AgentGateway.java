@@ -3,6 +3,10 @@ package io.shadowvm.controller.grpc;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.stub.StreamObserver;
 import io.shadowvm.api.Protocol;
 import io.shadowvm.api.proto.AgentControlGrpc;
@@ -22,6 +26,8 @@ import io.shadowvm.core.ShadowVmException;
 import io.shadowvm.core.time.EpochClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +48,8 @@ public final class AgentGateway extends AgentControlGrpc.AgentControlImplBase im
     private final long telemetryIntervalMs;
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
     private Server server;
+    private final List<Server> servers = new ArrayList<>();
+    private EventLoopGroup unixGroup;
 
     public AgentGateway(Consumer<Inbound> loop, EpochClock clock, String controllerId, long heartbeatIntervalMs,
                         long telemetryIntervalMs) {
@@ -54,16 +62,41 @@ public final class AgentGateway extends AgentControlGrpc.AgentControlImplBase im
 
     /** Starts listening on {@code bind:port} (port 0: any free port). */
     public AgentGateway start(String bind, int port) {
+        return start(NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)), bind + ":" + port);
+    }
+
+    /**
+     * Also serves agents on a Unix domain socket (Linux epoll): the testbed's management network, reachable from
+     * agents in other network namespaces through the shared file system while the data network stays isolated.
+     */
+    public AgentGateway startUnix(Path socket) {
         try {
-            server = NettyServerBuilder.forAddress(new InetSocketAddress(bind, port))
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            throw new ShadowVmException("cannot replace agent socket " + socket + ": " + e.getMessage(), e);
+        }
+        EventLoopGroup group = new EpollEventLoopGroup(1);
+        unixGroup = group;
+        return start(NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+            .channelType(EpollServerDomainSocketChannel.class).bossEventLoopGroup(group).workerEventLoopGroup(group),
+            "unix:" + socket);
+    }
+
+    private AgentGateway start(NettyServerBuilder builder, String where) {
+        try {
+            Server s = builder
                 .maxInboundMessageSize(Protocol.MAX_MESSAGE_BYTES)
                 .permitKeepAliveTime(1, TimeUnit.SECONDS)
                 .addService(this)
                 .build()
                 .start();
+            servers.add(s);
+            if (server == null) {
+                server = s;
+            }
             return this;
         } catch (IOException e) {
-            throw new ShadowVmException("cannot listen for agents on " + bind + ":" + port + ": " + e.getMessage(), e);
+            throw new ShadowVmException("cannot listen for agents on " + where + ": " + e.getMessage(), e);
         }
     }
 
@@ -76,11 +109,16 @@ public final class AgentGateway extends AgentControlGrpc.AgentControlImplBase im
             for (Session s : sessions.values()) {
                 s.close(Status.UNAVAILABLE.withDescription("controller " + controllerId + " is stopping"));
             }
-            server.shutdownNow();
-            try {
-                server.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            for (Server s : servers) {
+                s.shutdownNow();
+                try {
+                    s.awaitTermination(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (unixGroup != null) {
+                unixGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             }
         }
     }
@@ -118,6 +156,8 @@ public final class AgentGateway extends AgentControlGrpc.AgentControlImplBase im
         private volatile String host;
         private volatile String agentId;
         private volatile boolean accepted;
+        /** A switch monitor's stream: accepted here without the loop, only its link samples are passed on. */
+        private volatile boolean switchMonitor;
         private boolean closed;
 
         Session(StreamObserver<ControllerMessage> out) {
@@ -154,17 +194,19 @@ public final class AgentGateway extends AgentControlGrpc.AgentControlImplBase im
             switch (m.getBodyCase()) {
                 case REGISTER -> register(m.getRegister(), now);
                 case HEARTBEAT -> {
-                    if (accepted) {
+                    if (accepted && !switchMonitor) {
                         loop.accept(new Inbound.Heartbeat(host, agentId, m.getHeartbeat().getFencingEpoch(), now));
                     }
                 }
                 case TELEMETRY -> {
-                    if (accepted) {
+                    if (accepted && switchMonitor) {
+                        loop.accept(new Inbound.LinkTelemetry(host, now, telemetry(m.getTelemetry(), now).links()));
+                    } else if (accepted) {
                         loop.accept(telemetry(m.getTelemetry(), now));
                     }
                 }
                 case OUTCOME -> {
-                    if (accepted) {
+                    if (accepted && !switchMonitor) {
                         CommandOutcome o = m.getOutcome();
                         loop.accept(new Inbound.Outcome(host, agentId, o.getCommandId(),
                             o.getStatus() == OutcomeStatus.OUTCOME_STATUS_OK, o.getMessage(), o.getEpoch(),
@@ -193,6 +235,15 @@ public final class AgentGateway extends AgentControlGrpc.AgentControlImplBase im
             }
             host = r.getHost();
             agentId = r.getAgentId();
+            if (r.getSwitchMonitor()) {
+                switchMonitor = true;
+                accepted = true;
+                send(ControllerMessage.newBuilder().setRegistered(Registered.newBuilder().setAccepted(true)
+                    .setControllerId(controllerId).setHeartbeatIntervalMs((int) heartbeatIntervalMs)
+                    .setTelemetryIntervalMs((int) telemetryIntervalMs)).build());
+                loop.accept(new Inbound.LinkTelemetry(host, now, List.of()));
+                return;
+            }
             List<Inbound.VmReport> vms = new ArrayList<>();
             for (VmStatus v : r.getVmsList()) {
                 vms.add(report(v));

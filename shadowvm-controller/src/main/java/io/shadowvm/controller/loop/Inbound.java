@@ -58,6 +58,16 @@ public sealed interface Inbound {
         }
     }
 
+    /**
+     * Link samples from a switch monitor ({@code source}: the ToR or spine it runs in), which is not a host: its
+     * samples only feed the path series.
+     */
+    record LinkTelemetry(String source, long atMs, List<LinkSample> links) implements Inbound {
+        public LinkTelemetry {
+            links = List.copyOf(links);
+        }
+    }
+
     /** A command's outcome; {@code stateDigest}: for a promotion, the digest of the state it started from (0: none). */
     record Outcome(String host, String agentId, String commandId, boolean ok, String message, long epoch,
                    String address, long atMs, long stateDigest) implements Inbound {

@@ -38,6 +38,10 @@ final class Intake {
             }
         } else if (m instanceof Inbound.Telemetry t) {
             telemetry(t, now);
+        } else if (m instanceof Inbound.LinkTelemetry l) {
+            for (Inbound.LinkSample s : l.links()) {
+                st.scorer.observe(s.link(), s.atMs(), s.utilization());
+            }
         } else if (m instanceof Inbound.Outcome o) {
             outcome(o, now);
         } else if (m instanceof Inbound.Disconnected d) {
