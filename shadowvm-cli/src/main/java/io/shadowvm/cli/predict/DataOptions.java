@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 final class DataOptions {
     @Option(names = "--data", required = true, paramLabel = "FILE_OR_DATASET",
         description = "A CSV file (timestamp,value[,value...] with a header; .gz ok) or a shipped dataset: "
-            + "isp-uk-5m, geant-flows, geant-links, dc-pods, bitbrains.")
+            + "isp-uk-5m, geant-flows, geant-links, dc-pods, bitbrains; a comma list is their union (each series keeps its own"
+            + " normalization and threshold).")
     String data;
 
     @Option(names = "--data-dir", paramLabel = "DIR",

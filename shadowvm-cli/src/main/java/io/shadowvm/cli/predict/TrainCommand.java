@@ -37,6 +37,18 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--exogenous", description = "Give the model the mean of the dataset's other series as an input.")
     boolean exogenous;
 
+    @Option(names = "--step-free", description = "Remove every series' clock (no time-of-day or daily-period inputs):"
+        + " the model applies at any step (manifest stepSec 0), e.g. the controller's 1 s tick.")
+    boolean stepFree;
+
+    @Option(names = "--window", paramLabel = "STEPS", defaultValue = "24",
+        description = "Past steps the network reads (default ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--crossing", description = "The probability head learns P(above the threshold at some step within"
+        + " h) - crossing within the horizon, the controller's score - instead of P(above at step h).")
+    boolean crossing;
+
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
@@ -50,8 +62,15 @@ public final class TrainCommand implements Callable<Integer> {
         if (!(timeBudgetSec > 0 && timeBudgetSec <= 86_400)) {
             throw new CommandLine.ParameterException(cmd, "--time-budget: " + timeBudgetSec + " (expected: 0 < S <= 86400)");
         }
+        if (window < 2 || window > 512) {
+            throw new CommandLine.ParameterException(cmd, "--window: " + window + " (expected: 2-512)");
+        }
         Dataset ds = dataOptions.load();
-        RnnConfig cfg = RnnConfig.defaults(k).withTimeBudget(timeBudgetSec).withExogenous(exogenous);
+        if (stepFree) {
+            ds = io.shadowvm.predict.data.Datasets.withoutClock(ds);
+        }
+        RnnConfig cfg = RnnConfig.defaults(k).withWindow(window).withTimeBudget(timeBudgetSec).withExogenous(exogenous)
+            .withCrossing(crossing);
         ModelArtifact a = ModelArtifact.train(ds, cfg, hs, dataOptions.thresholdPercentile, new ProgressBar(cmd.getErr()));
         a.save(out);
         ModelManifest m = a.manifest();

@@ -66,4 +66,35 @@ class PredictCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("unknown model 'prophet'");
     }
+
+    @Test
+    void shouldScoreACsvWithTheShippedModelAgainstBaselinesAtTheControllersThreshold() throws IOException {
+        Path model = dir.resolve("model");
+        Files.createDirectories(model);
+        for (String f : List.of("manifest.json", "rnn-0000.params")) {
+            try (var in = PredictCommandTest.class.getResourceAsStream("/io/shadowvm/predict/shipped/gru-stepfree-w12/" + f)) {
+                Files.copy(in, model.resolve(f));
+            }
+        }
+        StringBuilder sb = new StringBuilder("timestamp,utilization\n");
+        for (int i = 0; i < 400; i++) {
+            sb.append(1_700_000_000L + i).append(',').append(0.5 + 0.45 * Math.sin(2 * Math.PI * i / 60.0)).append('\n');
+        }
+        Path csv = dir.resolve("u.csv");
+        Files.writeString(csv, sb.toString());
+        Run r = run("predict", "transfer", "--model", model.toString(), "--data", csv.toString(), "--baselines", "persistence",
+            "--threshold-raw", "0.8");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("threshold 0.8 (raw units)", "gru-shipped", "gru-valcal", "crossing within h");
+    }
+
+    @Test
+    void shouldRefuseLeaveOneOutOverASingleDatasetAndAShortRecording() {
+        Run r = run("predict", "transfer", "--data", "isp-uk-5m");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--data: 1 dataset (expected: at least 2");
+        Run rec = run("predict", "record-uplink", "--out", dir.resolve("x.csv").toString(), "--seconds", "5");
+        assertThat(rec.code()).isEqualTo(2);
+        assertThat(rec.err()).contains("--seconds: 5 (expected: 60-86400)");
+    }
 }

@@ -8,6 +8,7 @@ import io.shadowvm.predict.data.Dataset;
 import io.shadowvm.predict.eval.Evaluator;
 import io.shadowvm.predict.eval.HorizonMetrics;
 import io.shadowvm.predict.eval.PreparedSeries;
+import io.shadowvm.predict.model.BatchForecaster;
 import io.shadowvm.predict.model.CongestionCalibrator;
 import io.shadowvm.predict.model.FitContext;
 import io.shadowvm.predict.model.FittedForecaster;
@@ -96,6 +97,9 @@ public final class ModelArtifact {
             rawAll[k] = r.stream().mapToDouble(Double::doubleValue).toArray();
             labAll[k] = y.stream().mapToDouble(Double::doubleValue).toArray();
         }
+        if (config.crossing()) {
+            crossingPairs(contexts, fitted, horizons, rawAll, labAll);
+        }
         double[] a = new double[hk];
         double[] b = new double[hk];
         double[] std = new double[hk];
@@ -121,10 +125,47 @@ public final class ModelArtifact {
                 c0.stepSec(), c0.dailyPeriod(), clock),
             new ModelManifest.Network(config.hidden(), s.epochs(), s.bestEpoch(), s.bestValidationMse(), config.seed(),
                 config.learningRate(), config.batchSize(), s.seconds()),
-            rm.scale().clone(), new ModelManifest.Calibration(a, b, std, Evaluator.ALARM_CUT), norms,
+            rm.scale().clone(), new ModelManifest.Calibration(a, b, std, Evaluator.ALARM_CUT,
+                config.crossing() ? ModelManifest.EVENT_CROSSING : ModelManifest.EVENT_ABOVE), norms,
             new ModelManifest.TrainingData(ds.name(), ds.description(), prepared.size(), points, digest(prepared)),
             metrics, DjlRuntime.describe());
         return new ModelArtifact(m, rm);
+    }
+
+    /**
+     * For a head trained on crossings: its raw probabilities and the labels "above the threshold at some step of
+     * (t, t+h]" at every origin t whose targets lie in the validation part (read from the fit contexts, which
+     * hold train + validation only).
+     */
+    private static void crossingPairs(List<FitContext> contexts, List<FittedForecaster> fitted, int[] horizons,
+                                      double[][] rawAll, double[][] labAll) {
+        int hk = horizons.length;
+        List<List<Double>> r = new ArrayList<>();
+        List<List<Double>> y = new ArrayList<>();
+        for (int k = 0; k < hk; k++) {
+            r.add(new ArrayList<>());
+            y.add(new ArrayList<>());
+        }
+        for (int i = 0; i < contexts.size(); i++) {
+            FitContext c = contexts.get(i);
+            double[] z = c.z();
+            int from = c.nTrain() - 1;
+            int to = z.length - 1;
+            if (to <= from) {
+                continue;
+            }
+            BatchForecaster.Result res = ((RecurrentFitted) fitted.get(i)).forecastOrigins(z, c.exogenous(), from, to);
+            for (int k = 0; k < hk; k++) {
+                for (int t = from; t + horizons[k] < z.length; t++) {
+                    r.get(k).add(res.rawProbability()[k][t - from]);
+                    y.get(k).add(RecurrentForecaster.maxAhead(z, t, horizons[k]) > c.threshold() ? 1.0 : 0.0);
+                }
+            }
+        }
+        for (int k = 0; k < hk; k++) {
+            rawAll[k] = r.get(k).stream().mapToDouble(Double::doubleValue).toArray();
+            labAll[k] = y.get(k).stream().mapToDouble(Double::doubleValue).toArray();
+        }
     }
 
     /** SHA-256 over every series' name and its train+validation values (IEEE-754 big-endian). */
@@ -159,6 +200,33 @@ public final class ModelArtifact {
 
     /** Loads a model directory; refuses a mismatched or incomplete one with a message naming what is wrong. */
     public static ModelArtifact load(Path dir) {
+        ModelManifest m = readManifest(dir);
+        RecurrentKind kind = RecurrentKind.valueOf(m.modelKind().toUpperCase(Locale.ROOT));
+        int[] hs = m.horizons();
+        int expectChannels = Features.channels(m.inputs().exogenous());
+        RecurrentNet net = new RecurrentNet(kind, m.inputs().window(), expectChannels, m.network().hidden(), hs.length,
+            m.network().seed());
+        net.initializeForInference();
+        try {
+            net.load(dir);
+        } catch (PredictException e) {
+            net.close();
+            throw new ArtifactMismatchException("model " + dir + ": weights do not fit a " + kind.modelName() + " with hidden="
+                + m.network().hidden() + ", window=" + m.inputs().window() + ", channels=" + expectChannels + ": "
+                + e.getMessage());
+        }
+        RnnConfig cfg = RnnConfig.defaults(kind);
+        cfg = new RnnConfig(kind, m.inputs().window(), m.network().hidden(), cfg.maxEpochs(), cfg.patience(),
+            m.network().batchSize(), cfg.samplesPerEpoch(), m.network().learningRate(), m.network().seed(),
+            cfg.timeBudgetSec(), m.inputs().exogenous(), ModelManifest.EVENT_CROSSING.equals(m.calibration().event()));
+        return new ModelArtifact(m, new RecurrentModel(net, cfg, hs, m.deltaScale(), m.inputs().exogenous()));
+    }
+
+    /**
+     * Reads and checks a model directory's manifest (and that its weights file exists) without starting the
+     * engine: what a baseline fallback needs when the network cannot run.
+     */
+    public static ModelManifest readManifest(Path dir) {
         Path mf = dir.resolve(MANIFEST);
         ModelManifest m;
         try {
@@ -174,9 +242,8 @@ public final class ModelArtifact {
             throw new ArtifactMismatchException("model " + dir + ": formatVersion " + m.formatVersion() + " (expected: "
                 + ModelManifest.FORMAT_VERSION + ")");
         }
-        RecurrentKind kind;
         try {
-            kind = RecurrentKind.valueOf(String.valueOf(m.modelKind()).toUpperCase(Locale.ROOT));
+            RecurrentKind.valueOf(String.valueOf(m.modelKind()).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new ArtifactMismatchException("model " + dir + ": modelKind '" + m.modelKind() + "' (expected: gru or lstm)");
         }
@@ -195,21 +262,6 @@ public final class ModelArtifact {
         if (!Files.isRegularFile(params)) {
             throw new ArtifactMismatchException("model " + dir + ": missing weights file " + params.getFileName());
         }
-        RecurrentNet net = new RecurrentNet(kind, m.inputs().window(), expectChannels, m.network().hidden(), hs.length,
-            m.network().seed());
-        net.initializeForInference();
-        try {
-            net.load(dir);
-        } catch (PredictException e) {
-            net.close();
-            throw new ArtifactMismatchException("model " + dir + ": weights do not fit a " + kind.modelName() + " with hidden="
-                + m.network().hidden() + ", window=" + m.inputs().window() + ", channels=" + expectChannels + ": "
-                + e.getMessage());
-        }
-        RnnConfig cfg = RnnConfig.defaults(kind);
-        cfg = new RnnConfig(kind, m.inputs().window(), m.network().hidden(), cfg.maxEpochs(), cfg.patience(),
-            m.network().batchSize(), cfg.samplesPerEpoch(), m.network().learningRate(), m.network().seed(),
-            cfg.timeBudgetSec(), m.inputs().exogenous());
-        return new ModelArtifact(m, new RecurrentModel(net, cfg, hs, m.deltaScale(), m.inputs().exogenous()));
+        return m;
     }
 }

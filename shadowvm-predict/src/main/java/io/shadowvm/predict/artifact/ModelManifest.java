@@ -36,8 +36,19 @@ public record ModelManifest(int formatVersion, String modelKind, int[] horizons,
                           int batchSize, double trainSeconds) {
     }
 
-    /** Probability calibration and fallback error spread. */
-    public record Calibration(double[] plattA, double[] plattB, double[] validationErrorStd, double alarmCut) {
+    /** {@link Calibration#event}: the head gives P(z[t+h] > thr) (also what a manifest without the field means). */
+    public static final String EVENT_ABOVE = "above-at-h";
+    /** {@link Calibration#event}: the head gives P(z[t+s] > thr for some s in 1..h), crossing within the horizon. */
+    public static final String EVENT_CROSSING = "crossing-within-h";
+
+    /**
+     * Probability calibration and fallback error spread; {@code event} says what the probability is of
+     * ({@link #EVENT_ABOVE} when absent).
+     */
+    public record Calibration(double[] plattA, double[] plattB, double[] validationErrorStd, double alarmCut, String event) {
+        public String event() {
+            return event == null ? EVENT_ABOVE : event;
+        }
     }
 
     /** One training series: min-max of its training part and its threshold (normalized and raw). */

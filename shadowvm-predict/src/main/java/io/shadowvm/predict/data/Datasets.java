@@ -30,8 +30,20 @@ public final class Datasets {
     private Datasets() {
     }
 
-    /** Loads a named dataset from {@code dataDir}, or a user CSV when {@code nameOrFile} is not a name. */
+    /**
+     * Loads a named dataset from {@code dataDir}, or a user CSV when {@code nameOrFile} is not a name; a
+     * comma-separated list gives their union (see {@link #union}).
+     */
     public static Dataset load(String nameOrFile, Path dataDir) {
+        if (nameOrFile.contains(",")) {
+            List<Dataset> parts = new ArrayList<>();
+            for (String part : nameOrFile.split(",")) {
+                if (!part.isBlank()) {
+                    parts.add(load(part.trim(), dataDir));
+                }
+            }
+            return union(parts);
+        }
         String key = nameOrFile.toLowerCase(Locale.ROOT);
         if (!NAMES.contains(key)) {
             Path file = Paths.get(nameOrFile);
@@ -51,6 +63,37 @@ public final class Datasets {
             case "bitbrains" -> bitbrains(dir);
             default -> throw new IllegalStateException(key);
         };
+    }
+
+    /**
+     * Several datasets as one: every series keeps its own clock and is renamed {@code dataset/series}. The
+     * evaluator still normalizes, splits and thresholds each series on its own; only a global model sees them all.
+     */
+    public static Dataset union(List<Dataset> parts) {
+        if (parts.isEmpty()) {
+            throw new PredictException("union of no datasets (expected: at least one)");
+        }
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        List<Series> all = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (Dataset d : parts) {
+            names.add(d.name());
+            for (Series s : d.series()) {
+                all.add(s.withName(d.name() + "/" + s.name()));
+            }
+        }
+        return new Dataset(String.join(",", names), "union of " + String.join(", ", names), all);
+    }
+
+    /** The dataset with every series' clock removed ({@link Series#withoutClock}): for step-free models. */
+    public static Dataset withoutClock(Dataset ds) {
+        List<Series> out = new ArrayList<>();
+        for (Series s : ds.series()) {
+            out.add(s.withoutClock());
+        }
+        return new Dataset(ds.name(), ds.description() + " (step-free: clock removed)", out);
     }
 
     private static Dataset geantFlows(Path dir) {

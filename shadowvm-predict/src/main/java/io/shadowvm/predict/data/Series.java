@@ -62,6 +62,14 @@ public record Series(String name, double[] values, long startEpochSec, long step
         return new Series(newName, values, startEpochSec, stepSec, filledPoints);
     }
 
+    /**
+     * The same values without a clock: no time of day, no daily or weekly period. A model fitted on such series
+     * reads nothing but the values, so it applies at any step (the step-free representation of the online model).
+     */
+    public Series withoutClock() {
+        return new Series(name, values, -1, 0, filledPoints);
+    }
+
     /** The first {@code n} samples. */
     public Series head(int n) {
         return new Series(name, Arrays.copyOf(values, n), startEpochSec, stepSec, filledPoints);

@@ -8,6 +8,7 @@ import io.shadowvm.predict.model.FitContext;
 import io.shadowvm.predict.model.FittedForecaster;
 import io.shadowvm.predict.model.Forecaster;
 import io.shadowvm.predict.model.OnlineState;
+import io.shadowvm.predict.model.PreCalibrated;
 import io.shadowvm.predict.model.CongestionCalibrator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +28,7 @@ public final class Evaluator {
     private final int[] horizons;
     private final double thresholdPercentile;
     private boolean pooledNormalization;
+    private double rawThreshold = Double.NaN;
 
     public Evaluator(int[] horizons, double thresholdPercentile) {
         if (horizons.length == 0) {
@@ -51,6 +53,17 @@ public final class Evaluator {
      */
     public Evaluator pooledNormalization(boolean on) {
         this.pooledNormalization = on;
+        return this;
+    }
+
+    /**
+     * A fixed congestion threshold in the series' raw units (e.g. 0.8 for utilization as a share of capacity: the
+     * controller's threshold) instead of the P-th percentile of each training part; NaN turns it off. A
+     * deviation from the protocol for series where a percentile is meaningless (a link that sits at capacity
+     * more than 10 % of the time has P90 = its maximum, and nothing is ever strictly above it). Returns this.
+     */
+    public Evaluator rawThreshold(double value) {
+        this.rawThreshold = value;
         return this;
     }
 
@@ -81,7 +94,7 @@ public final class Evaluator {
             if (pooled != null && MinMax.fit(s.values(), Split.of(s.length()).nTrain()).degenerate()) {
                 continue;
             }
-            PreparedSeries p = new PreparedSeries(s, thresholdPercentile, pooled);
+            PreparedSeries p = new PreparedSeries(s, thresholdPercentile, pooled, rawThreshold);
             if (p.normalization().degenerate() || p.split().nTrain() < 2 * horizons[horizons.length - 1]) {
                 continue;
             }
@@ -264,9 +277,10 @@ public final class Evaluator {
                 useHead[k] = bHead < bResid;
             }
         }
+        PreCalibrated own = hasRaw && f instanceof PreCalibrated pc ? pc : null;
         for (int k = 0; k < hk; k++) {
             for (int i = 0; i < nTest; i++) {
-                prob[k][i] = useHead[k] ? CongestionCalibrator.plattApply(platt[k], rawP[k][i]) : cal.probability(k, fc[k][i]);
+                prob[k][i] = own != null ? own.calibrated(k, rawP[k][i]) : useHead[k] ? CongestionCalibrator.plattApply(platt[k], rawP[k][i]) : cal.probability(k, fc[k][i]);
             }
         }
         return new SeriesForecasts(fc, prob, cal);

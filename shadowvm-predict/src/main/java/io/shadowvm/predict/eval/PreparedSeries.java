@@ -23,11 +23,20 @@ public final class PreparedSeries {
 
     /** With {@code pooled} non-null, that normalization (fitted on the training parts of a set) instead of the series' own. */
     public PreparedSeries(Series series, double thresholdPercentile, MinMax pooled) {
+        this(series, thresholdPercentile, pooled, Double.NaN);
+    }
+
+    /**
+     * With {@code rawThreshold} finite, the threshold is that raw value on the series' normalized scale (e.g. 0.8
+     * of capacity for a utilization series, the controller's threshold) instead of a percentile of the train part.
+     */
+    public PreparedSeries(Series series, double thresholdPercentile, MinMax pooled, double rawThreshold) {
         this.series = series;
         this.split = Split.of(series.length());
         this.norm = pooled != null ? pooled : MinMax.fit(series.values(), split.nTrain());
         this.z = norm.apply(series.values());
-        this.threshold = Percentile.of(z, split.nTrain(), thresholdPercentile);
+        this.threshold = Double.isFinite(rawThreshold) ? (rawThreshold - norm.min()) / (norm.max() - norm.min())
+            : Percentile.of(z, split.nTrain(), thresholdPercentile);
     }
 
     public Series series() {

@@ -29,6 +29,8 @@ public final class CongestionPredictor {
     private static final int CHUNK = 16_384;
 
     private final RecurrentModel model;
+    private final int[] horizons;
+    private final boolean exogenous;
     private final ModelManifest manifest;
     private final long tickSec;
     private final int maxPaths;
@@ -66,8 +68,20 @@ public final class CongestionPredictor {
      * @param maxPaths capacity (arrays are allocated once)
      */
     public CongestionPredictor(ModelArtifact artifact, long tickSec, int maxPaths) {
-        this.model = artifact.model();
-        this.manifest = artifact.manifest();
+        this(artifact.manifest(), artifact.model(), tickSec, maxPaths);
+    }
+
+    /**
+     * A predictor without the network (it could not be loaded): every path with data gets the baseline, persistence
+     * with the manifest's validation error spread, and {@link ScoreSource#FALLBACK_NO_ENGINE}.
+     */
+    public static CongestionPredictor baselineOnly(ModelManifest manifest, long tickSec, int maxPaths) {
+        return new CongestionPredictor(manifest, null, tickSec, maxPaths);
+    }
+
+    private CongestionPredictor(ModelManifest manifest, RecurrentModel model, long tickSec, int maxPaths) {
+        this.model = model;
+        this.manifest = manifest;
         long step = manifest.inputs().stepSec();
         if (step > 0 && tickSec != step) {
             throw new ArtifactMismatchException("tick of " + tickSec + " s (expected: " + step
@@ -78,14 +92,15 @@ public final class CongestionPredictor {
         }
         this.tickSec = tickSec;
         this.maxPaths = maxPaths;
-        RecurrentNet net = model.net();
-        this.window = net.window();
-        this.hk = model.horizons().length;
-        int maxH = model.horizons()[hk - 1];
+        this.horizons = manifest.horizons().clone();
+        this.exogenous = manifest.inputs().exogenous();
+        this.window = manifest.inputs().window();
+        this.hk = horizons.length;
+        int maxH = horizons[hk - 1];
         int lookBack = new Features(0, step, manifest.inputs().dailyPeriod(), maxH, 0, false).lookBack();
         this.need = window + lookBack;
         this.keep = need + 1;
-        this.per = window * net.channels();
+        this.per = window * manifest.inputs().channels();
         this.platt = new double[hk][];
         for (int k = 0; k < hk; k++) {
             platt[k] = new double[] {manifest.calibration().plattA()[k], manifest.calibration().plattB()[k]};
@@ -113,7 +128,12 @@ public final class CongestionPredictor {
     }
 
     public int[] horizons() {
-        return model.horizons().clone();
+        return horizons.clone();
+    }
+
+    /** False when the network could not be loaded and every score is the baseline's. */
+    public boolean hasNetwork() {
+        return model != null;
     }
 
     public int paths() {
@@ -131,7 +151,7 @@ public final class CongestionPredictor {
         specs[s] = spec;
         boolean clock = manifest.inputs().clock();
         feats[s] = new Features(clock ? 0 : -1, manifest.inputs().stepSec(), manifest.inputs().dailyPeriod(),
-            model.horizons()[hk - 1], thr, model.exogenous());
+            horizons[hk - 1], thr, exogenous);
         double[] r = new double[keep];
         double[] e = new double[keep];
         ring[s] = r;
@@ -187,6 +207,8 @@ public final class CongestionPredictor {
                 source[s] = ScoreSource.NO_DATA;
                 Arrays.fill(prob[s], 0);
                 Arrays.fill(fc[s], Double.NaN);
+            } else if (model == null) {
+                fallback(s, ScoreSource.FALLBACK_NO_ENGINE);
             } else if (c < need) {
                 fallback(s, ScoreSource.FALLBACK_SHORT_HISTORY);
             } else if (lastGap[s] >= c - need) {
@@ -196,7 +218,7 @@ public final class CongestionPredictor {
             }
         }
         int chunk = batchLast.length;
-        RecurrentNet net = model.net();
+        RecurrentNet net = model == null ? null : model.net();
         boolean clock = manifest.inputs().clock() && nb > 0;
         if (clock) {
             feats[batchSlots[0]].clockChannels(latestEpochSec, window, clockBuf);
@@ -249,7 +271,7 @@ public final class CongestionPredictor {
 
     /** A copy of one path's latest score (allocates; for APIs and tests, not for the per-tick loop). */
     public CongestionScore scoreOf(int slot) {
-        return new CongestionScore(specs[slot].name(), model.horizons().clone(), prob[slot].clone(), fc[slot].clone(),
+        return new CongestionScore(specs[slot].name(), horizons.clone(), prob[slot].clone(), fc[slot].clone(),
             source[slot]);
     }
 }

@@ -8,6 +8,8 @@ public enum ScoreSource {
     FALLBACK_SHORT_HISTORY,
     /** Fallback: a missing sample (NaN) inside the model's window. */
     FALLBACK_GAPPY_HISTORY,
+    /** Fallback for every path: the network could not be loaded here (e.g. no PyTorch native library). */
+    FALLBACK_NO_ENGINE,
     /** No sample yet: probability 0, forecast NaN. */
     NO_DATA
 }

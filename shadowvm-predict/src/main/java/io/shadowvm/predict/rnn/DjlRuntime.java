@@ -1,7 +1,6 @@
 package io.shadowvm.predict.rnn;
 
 import ai.djl.engine.Engine;
-import io.shadowvm.predict.PredictException;
 
 /**
  * Starts DJL's PyTorch engine without network access. {@code ai.djl.offline=true} makes any download attempt
@@ -18,7 +17,7 @@ public final class DjlRuntime {
     private DjlRuntime() {
     }
 
-    /** The PyTorch engine, loaded once; a {@link PredictException} explains a failure to load it. */
+    /** The PyTorch engine, loaded once; an {@link EngineUnavailableException} explains a failure to load it. */
     public static Engine engine() {
         Engine e = engine;
         if (e != null) {
@@ -40,8 +39,8 @@ public final class DjlRuntime {
                 System.setProperty("OPT_OUT_TRACKING", "true");
                 try {
                     engine = Engine.getEngine(ENGINE);
-                } catch (RuntimeException | UnsatisfiedLinkError ex) {
-                    throw new PredictException("cannot load the PyTorch engine offline (" + ex.getMessage()
+                } catch (RuntimeException | LinkageError ex) {
+                    throw new EngineUnavailableException("cannot load the PyTorch engine offline (" + ex.getMessage()
                         + "); it needs ai.djl.pytorch:pytorch-native-cpu:linux-x86_64 and ai.djl.pytorch:pytorch-jni on the"
                         + " classpath and a writable DJL cache (DJL_CACHE_DIR, default ~/.djl.ai)", ex);
                 }

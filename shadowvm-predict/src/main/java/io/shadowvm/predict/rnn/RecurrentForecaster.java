@@ -23,7 +23,9 @@ import java.util.Random;
  * validation part. Loss: MSE of the scaled deltas plus half the binary cross-entropy of the exceedance
  * logits. Adam, fixed seed, shuffled windows (seeded). The epoch with the best validation MSE (normalized
  * units, mean over horizons) is kept; training stops after {@code patience} epochs without improvement, at
- * {@code maxEpochs}, or once the time budget is spent.
+ * {@code maxEpochs}, or once the time budget is spent. Series from several datasets (named {@code dataset/series}
+ * by {@code Datasets.union}) are weighted by dataset: every epoch draws the same number of windows from each
+ * dataset (see {@link Groups}), so 475 OD flows do not outvote one backbone link.
  */
 public final class RecurrentForecaster implements Forecaster {
     private static final double BCE_WEIGHT = 0.5;
@@ -92,9 +94,12 @@ public final class RecurrentForecaster implements Forecaster {
         }
         double[] scale = deltaScales(series, train, hs);
         Random rnd = new Random(config.seed());
+        List<List<long[]>> trainGroups = Groups.split(series, train);
         if (val.size() > 8192) {
+            List<List<long[]>> vg = Groups.split(series, val);
+            val = vg.size() > 1 ? Groups.draw(vg, 8192, new Random(config.seed() + 1)) : val;
             java.util.Collections.shuffle(val, new Random(config.seed() + 1));
-            val = new ArrayList<>(val.subList(0, 8192));
+            val = new ArrayList<>(val.subList(0, Math.min(val.size(), 8192)));
         }
         RecurrentNet net = new RecurrentNet(config.kind(), window, channels, config.hidden(), hk, config.seed());
         DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l2Loss())
@@ -116,14 +121,20 @@ public final class RecurrentForecaster implements Forecaster {
                 trainer.initialize(net.inputShape(batch));
             }
             for (int epoch = 0; epoch < config.maxEpochs(); epoch++) {
-                java.util.Collections.shuffle(train, rnd);
-                int n = Math.min(train.size(), config.samplesPerEpoch());
+                List<long[]> epochWindows = train;
+                if (trainGroups.size() > 1) {
+                    epochWindows = Groups.draw(trainGroups, config.samplesPerEpoch(), rnd);
+                } else {
+                    java.util.Collections.shuffle(train, rnd);
+                }
+                int n = Math.min(epochWindows.size(), config.samplesPerEpoch());
                 for (int b0 = 0; b0 + batch <= Math.max(n, batch) && b0 < n; b0 += batch) {
                     int bs = Math.min(batch, n - b0);
                     for (int i = 0; i < bs; i++) {
-                        long[] s = train.get(b0 + i);
+                        long[] s = epochWindows.get(b0 + i);
                         FitContext c = series.get((int) s[0]);
-                        fillSample(feats.get((int) s[0]), c, window, (int) s[1], hs, scale, x, yd, yl, i);
+                        fillSample(feats.get((int) s[0]), c, window, (int) s[1], hs, scale, x, yd, yl, i,
+                            config.crossing());
                     }
                     try (NDManager m = trainer.getManager().newSubManager();
                          GradientCollector gc = trainer.newGradientCollector()) {
@@ -170,14 +181,23 @@ public final class RecurrentForecaster implements Forecaster {
     }
 
     private static void fillSample(Features f, FitContext c, int window, int t, int[] hs, double[] scale, float[] x,
-                                   float[] yd, float[] yl, int i) {
+                                   float[] yd, float[] yl, int i, boolean crossing) {
         double[] z = c.z();
         f.fill(x, i * window * f.channels(), window, t, Features.IndexedValues.of(z), Features.IndexedValues.of(c.exogenous()));
         for (int k = 0; k < hs.length; k++) {
             double target = z[t + hs[k]];
             yd[i * hs.length + k] = (float) ((target - z[t]) / scale[k]);
-            yl[i * hs.length + k] = target > c.threshold() ? 1f : 0f;
+            yl[i * hs.length + k] = (crossing ? maxAhead(z, t, hs[k]) : target) > c.threshold() ? 1f : 0f;
         }
+    }
+
+    /** The largest of {@code z[t+1 .. t+h]}: above the threshold iff the series crosses it within h steps. */
+    public static double maxAhead(double[] z, int t, int h) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int j = t + 1; j <= t + h; j++) {
+            m = Math.max(m, z[j]);
+        }
+        return m;
     }
 
     private static double[] deltaScales(List<FitContext> series, List<long[]> train, int[] hs) {

@@ -15,9 +15,13 @@ package io.shadowvm.predict.rnn;
  * @param seed             seeds weight initialization and sampling
  * @param timeBudgetSec    stop after the epoch that crosses this wall-clock budget
  * @param exogenous        add the mean of the dataset's other series as an input channel
+ * @param crossing         the probability head learns P(the series is above its threshold at some step of
+ *                         (t, t+h]) (crossing within the horizon, what the controller asks) instead of
+ *                         P(z[t+h] above it)
  */
 public record RnnConfig(RecurrentKind kind, int window, int hidden, int maxEpochs, int patience, int batchSize,
-                        int samplesPerEpoch, double learningRate, long seed, double timeBudgetSec, boolean exogenous) {
+                        int samplesPerEpoch, double learningRate, long seed, double timeBudgetSec, boolean exogenous,
+                        boolean crossing) {
     public RnnConfig {
         check("window", window, 2, 512);
         check("hidden", hidden, 1, 1024);
@@ -37,20 +41,30 @@ public record RnnConfig(RecurrentKind kind, int window, int hidden, int maxEpoch
     }
 
     public static RnnConfig defaults(RecurrentKind kind) {
-        return new RnnConfig(kind, 24, 32, 20, 4, 128, 8192, 3e-3, 42, 600, false);
+        return new RnnConfig(kind, 24, 32, 20, 4, 128, 8192, 3e-3, 42, 600, false, false);
     }
 
     public static RnnConfig tiny(RecurrentKind kind) {
-        return new RnnConfig(kind, 8, 8, 8, 3, 32, 512, 1e-2, 7, 30, false);
+        return new RnnConfig(kind, 8, 8, 8, 3, 32, 512, 1e-2, 7, 30, false, false);
     }
 
     public RnnConfig withExogenous(boolean on) {
         return new RnnConfig(kind, window, hidden, maxEpochs, patience, batchSize, samplesPerEpoch, learningRate, seed,
-            timeBudgetSec, on);
+            timeBudgetSec, on, crossing);
+    }
+
+    public RnnConfig withWindow(int steps) {
+        return new RnnConfig(kind, steps, hidden, maxEpochs, patience, batchSize, samplesPerEpoch, learningRate, seed,
+            timeBudgetSec, exogenous, crossing);
+    }
+
+    public RnnConfig withCrossing(boolean on) {
+        return new RnnConfig(kind, window, hidden, maxEpochs, patience, batchSize, samplesPerEpoch, learningRate, seed,
+            timeBudgetSec, exogenous, on);
     }
 
     public RnnConfig withTimeBudget(double seconds) {
         return new RnnConfig(kind, window, hidden, maxEpochs, patience, batchSize, samplesPerEpoch, learningRate, seed,
-            seconds, exogenous);
+            seconds, exogenous, crossing);
     }
 }

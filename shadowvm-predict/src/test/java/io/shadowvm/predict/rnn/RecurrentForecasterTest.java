@@ -50,14 +50,16 @@ class RecurrentForecasterTest {
     void shouldTrainOneGlobalModelThatBeatsPersistenceAndIsReproducible() {
         Evaluator ev = new Evaluator(HS, 90);
         Dataset ds = new Dataset("syn", "two noisy sines", series);
-        Forecaster gru = new RecurrentForecaster(RnnConfig.tiny(RecurrentKind.GRU));
+        // no wall-clock cut (tiny's 30 s budget can end training early on a loaded machine, and then two runs differ)
+        RnnConfig cfg = RnnConfig.tiny(RecurrentKind.GRU).withTimeBudget(3_600);
+        Forecaster gru = new RecurrentForecaster(cfg);
         Evaluator.Report r = ev.evaluate(ds, List.of(gru, new Persistence()), Forecaster.ProgressListener.NONE);
         HorizonMetrics g6 = r.rows().get(2);
         HorizonMetrics p6 = r.rows().get(5);
         assertThat(g6.model()).isEqualTo("gru");
         assertThat(g6.horizon()).isEqualTo(6);
         assertThat(g6.mse()).isLessThan(p6.mse());
-        Evaluator.Report again = ev.evaluate(ds, List.of(new RecurrentForecaster(RnnConfig.tiny(RecurrentKind.GRU))),
+        Evaluator.Report again = ev.evaluate(ds, List.of(new RecurrentForecaster(cfg)),
             Forecaster.ProgressListener.NONE);
         assertThat(again.rows().get(2).mse()).isEqualTo(g6.mse());
     }
