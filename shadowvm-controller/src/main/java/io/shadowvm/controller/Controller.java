@@ -1,7 +1,6 @@
 package io.shadowvm.controller;
 
 import io.shadowvm.controller.grpc.AgentGateway;
-import io.shadowvm.controller.interim.TrendScorer;
 import io.shadowvm.controller.loop.ClusterSnapshot;
 import io.shadowvm.controller.loop.CongestionScorer;
 import io.shadowvm.controller.loop.ControlLoop;
@@ -17,6 +16,7 @@ import io.shadowvm.controller.store.LeaderElection;
 import io.shadowvm.controller.store.ZkClusterStore;
 import io.shadowvm.controller.store.ZooKeeperConnection;
 import io.shadowvm.controller.wiring.PlacementManagerPlacer;
+import io.shadowvm.controller.wiring.PredictorScorer;
 import io.shadowvm.controller.wiring.RedirectionPolicyWeights;
 import io.shadowvm.core.ShadowVmException;
 import io.shadowvm.core.agent.AgentRunner;
@@ -57,7 +57,7 @@ public final class Controller implements AutoCloseable {
         private EpochClock clock = EpochClock.SYSTEM;
         private NanoClock nanoClock = NanoClock.SYSTEM;
         private Function<Topology, Placer> placer = t -> new PlacementManagerPlacer(t, 1);
-        private Function<Topology, CongestionScorer> scorer = t -> new TrendScorer();
+        private Function<Topology, CongestionScorer> scorer = PredictorScorer::shipped;
         private Function<Topology, WeightPolicy> policy = t -> RedirectionPolicyWeights.withDwellMs(5_000);
         private Consumer<Throwable> errors = t -> System.err.println("shadowvm controller: " + t);
 

@@ -2,6 +2,7 @@ package io.shadowvm.cli.controller;
 
 import io.shadowvm.controller.Controller;
 import io.shadowvm.controller.loop.LoopConfig;
+import io.shadowvm.controller.wiring.PredictorScorer;
 import io.shadowvm.core.topology.Topology;
 import io.shadowvm.core.topology.TopologyGenerator;
 import io.shadowvm.core.topology.TopologyLoader;
@@ -51,6 +52,10 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--heartbeat-ms", defaultValue = "100", description = "Agents' heartbeat interval (default ${DEFAULT-VALUE}).")
     long heartbeatMs;
 
+    @Option(names = "--model", paramLabel = "DIR", description = "Congestion model directory from 'shadowvm predict train'"
+        + " (default: the shipped step-free model in the jar, see data/model/).")
+    Path model;
+
     @Option(names = "--id", description = "Controller id for leader election (default: random).")
     String id;
 
@@ -74,6 +79,9 @@ public final class ControllerCommand implements Callable<Integer> {
         Controller.Context ctx = new Controller.Context().topology(t).zookeeper(zookeeper).dataDir(dataDir).bind(bind)
             .grpcPort(grpcPort).httpPort(httpPort).loop(LoopConfig.of(tickMs, heartbeatMs)).controllerId(id)
             .agentSocket(agentSocket);
+        if (model != null) {
+            ctx.scorer(top -> PredictorScorer.load(model, top, PredictorScorer.DEFAULT_THRESHOLD, 1));
+        }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         try (Controller c = Controller.start(ctx)) {

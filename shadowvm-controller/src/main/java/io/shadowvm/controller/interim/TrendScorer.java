@@ -8,7 +8,8 @@ import java.util.Map;
  * Per link: an exponentially weighted level and trend of utilization (Holt's linear method with fixed
  * smoothing), extrapolated {@code horizonMs} ahead; the score is a logistic of the distance between that
  * forecast and the threshold, so it rises before the utilization crosses it when the trend points up.
- * Not fitted to any data: a stand-in until the predictor module's online API is wired.
+ * Not fitted to any data. No longer the controller's default (that is {@code PredictorScorer.shipped}, the
+ * trained model); kept as a cheap deterministic scorer for the loop's unit tests and the tick benchmark.
  */
 public final class TrendScorer implements CongestionScorer {
     private final double threshold;
@@ -77,6 +78,6 @@ public final class TrendScorer implements CongestionScorer {
     @Override
     public String describe() {
         return "interim Holt-trend scorer, threshold " + threshold + ", horizon " + horizonMs
-            + " ms (awaiting shadowvm-predict's CongestionPredictor)";
+            + " ms (interim, not fitted)";
     }
 }

@@ -76,7 +76,7 @@ class RestApiTest {
     void readEndpointsAnswerJsonAndMetricsArePrometheusText() throws Exception {
         HttpResponse<String> status = send("GET", "/api/v1/status", null);
         assertThat(status.statusCode()).isEqualTo(200);
-        assertThat(status.body()).contains("\"leader\":true").contains("interim");
+        assertThat(status.body()).contains("\"leader\":true").contains("predictor: shadowvm-predict CongestionPredictor");
         assertThat(send("GET", "/api/v1/topology", null).body()).contains("\"p1r1-spine\"");
         for (String p : new String[] {"/api/v1/hosts", "/api/v1/vms", "/api/v1/shadows", "/api/v1/predictions",
             "/api/v1/weights", "/api/v1/failovers", "/api/v1/events"}) {

@@ -3,8 +3,9 @@ package io.shadowvm.controller.wiring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shadowvm.agent.uplink.TokenBucket;
-import io.shadowvm.controller.interim.TrendScorer;
 import io.shadowvm.controller.loop.WeightPolicy.ShadowInput;
+import io.shadowvm.core.topology.Topology;
+import io.shadowvm.core.topology.TopologyGenerator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * The demo's congestion phase without sockets or wall time: the rack uplink's token bucket admits a bulk load
  * that ramps past its capacity (4 KiB chunks, 250 ms telemetry windows, the demo's profile), the admitted bytes
  * per window are the link's utilization, and the controller's default scorer and redirect policy turn them into
- * weights.
+ * weights. The scorer is the controller's default: the shipped step-free model of shadowvm-predict.
  */
 class UplinkCongestionTest {
     private static final long CAPACITY = 500_000; // bytes/s: the demo's 4 Mbit/s
@@ -22,7 +23,10 @@ class UplinkCongestionTest {
     @Test
     void uplink_utilization_moves_weights_to_the_shadow_before_the_uplink_saturates_and_back_after() {
         TokenBucket bucket = new TokenBucket(CAPACITY, 20_000_000L);
-        TrendScorer scorer = new TrendScorer();
+        Topology topology = TopologyGenerator.generate(new TopologyGenerator.Spec(1, 2, 2, 1, false, 40, "dc1"));
+        String uplink = topology.uplink(0).name();
+        PredictorScorer scorer = PredictorScorer.shipped(topology);
+        assertThat(scorer.hasNetwork()).as(scorer.describe()).isTrue();
         RedirectionPolicyWeights policy = RedirectionPolicyWeights.withDwellMs(5_000);
         long now = 0;
         long busyUntil = 0;
@@ -49,8 +53,8 @@ class UplinkCongestionTest {
             double util = Math.min(1.0, sent / (CAPACITY * 0.25));
             now = windowEnd;
             long nowMs = now / 1_000_000;
-            scorer.observe("r1-spine", nowMs, util);
-            double score = scorer.score("r1-spine", nowMs);
+            scorer.observe(uplink, nowMs, util);
+            double score = scorer.score(uplink, nowMs);
             Map<String, Double> weights = policy.weigh("web", "h1", score,
                 List.of(new ShadowInput("h3", true, true, 0.0, 20, 1_000, 0.1, 0)), now);
             lastShare = weights.get("h3") / (weights.get("h1") + weights.get("h3"));
