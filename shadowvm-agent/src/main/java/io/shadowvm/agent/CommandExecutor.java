@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Executes controller commands on this host, exactly once per command id:
@@ -20,8 +21,8 @@ import java.util.Map;
  *       it comes from before this host was fenced;</li>
  *   <li>after a Fence, the fenced generation of each named VM is never started or promoted here again.</li>
  * </ul>
- * Commands run on the agent's VM worker thread; the epoch is also read and raised by the agent's thread, so
- * the public methods are synchronized (commands are rare; nothing here is a hot path).
+ * Commands run on the agent's VM worker thread, serialized by this object's lock; the fencing epoch is also read and
+ * raised by the agent's thread, lock-free, so that a heartbeat never waits for a command.
  */
 public final class CommandExecutor {
     /** How many outcomes are remembered for idempotency. */
@@ -41,7 +42,7 @@ public final class CommandExecutor {
             return size() > REMEMBERED_OUTCOMES;
         }
     };
-    private long highestEpoch;
+    private final AtomicLong highestEpoch = new AtomicLong();
 
     public CommandExecutor(String host, VmRuntime runtime, IngressPlane ingress, EpochClock clock) {
         this.host = host;
@@ -50,13 +51,17 @@ public final class CommandExecutor {
         this.clock = clock;
     }
 
-    public synchronized long fencingEpoch() {
-        return highestEpoch;
+    /**
+     * Read by the agent's thread for every heartbeat: never behind the lock a command holds while it runs (a
+     * QEMU guest may take a minute to boot, and a host that stops heartbeating meanwhile is declared dead).
+     */
+    public long fencingEpoch() {
+        return highestEpoch.get();
     }
 
     /** The controller told us our epoch (registration). Epochs only grow. */
-    public synchronized void adoptEpoch(long epoch) {
-        highestEpoch = Math.max(highestEpoch, epoch);
+    public void adoptEpoch(long epoch) {
+        highestEpoch.accumulateAndGet(epoch, Math::max);
     }
 
     /** Whether {@code generation} of {@code vm} was fenced on this host. */
@@ -71,9 +76,9 @@ public final class CommandExecutor {
             return seen;
         }
         CommandOutcome.Builder out = CommandOutcome.newBuilder().setCommandId(c.getId());
-        if (c.getFencingEpoch() < highestEpoch) {
+        if (c.getFencingEpoch() < highestEpoch.get()) {
             out.setStatus(OutcomeStatus.OUTCOME_STATUS_REJECTED).setMessage("stale fencing epoch " + c.getFencingEpoch()
-                + " (this agent has seen " + highestEpoch + ")");
+                + " (this agent has seen " + highestEpoch.get() + ")");
         } else {
             adoptEpoch(c.getFencingEpoch());
             try {

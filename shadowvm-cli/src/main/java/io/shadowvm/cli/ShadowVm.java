@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
         io.shadowvm.cli.controller.StatusCommand.class,
         io.shadowvm.cli.controller.AgentCommand.class,
         io.shadowvm.cli.controller.DemoCommand.class,
+        io.shadowvm.cli.controller.DemoClientCommand.class,
     })
 public final class ShadowVm implements Runnable {
     public static final int EXIT_OK = 0;

@@ -212,11 +212,11 @@ public final class Controller implements AutoCloseable {
             election::leaderId, gateway, ctx.placer.apply(t), ctx.scorer.apply(t), ctx.policy.apply(t),
             new EventLog(10_000));
         holder[0] = loop;
+        started.add(gateway::stop);
         gateway.start(ctx.bind, ctx.grpcPort);
         if (ctx.agentSocket != null) {
             gateway.startUnix(ctx.agentSocket);
         }
-        started.add(gateway::stop);
         runner = new AgentRunner(loop, IdleStrategy.sleeping(1_000_000), ctx.errors).start();
         started.add(runner);
         if (ctx.rest) {

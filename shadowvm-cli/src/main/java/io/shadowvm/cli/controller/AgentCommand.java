@@ -4,7 +4,9 @@ import io.shadowvm.agent.HostAgent;
 import io.shadowvm.agent.TelemetrySource;
 import io.shadowvm.agent.VmRuntime;
 import io.shadowvm.agent.ingress.L4IngressPlane;
+import io.shadowvm.agent.runtime.GuestKindDispatcher;
 import io.shadowvm.agent.runtime.ProcessGuestRuntime;
+import io.shadowvm.agent.runtime.QemuGuestRuntime;
 import io.shadowvm.agent.telemetry.MonitorTelemetry;
 import io.shadowvm.core.ShadowVmException;
 import io.shadowvm.core.agent.AgentRunner;
@@ -25,7 +27,7 @@ import picocli.CommandLine.Option;
 /** {@code shadowvm agent}: runs one host's agent (or a switch monitor) until interrupted. */
 @Command(name = "agent", mixinStandardHelpOptions = true,
     description = {"Run the ShadowVM agent of one host: registers with the controller, heartbeats, and runs the VMs it",
-        "is told to as process guests replicated with shadowvm-sync; with --ingress also the L4 redirector, with",
+        "is told to (process guests or QEMU VMs) replicated with shadowvm-sync; with --ingress also the L4 redirector, with",
         "--monitor the Network Monitoring Agent (probes and interface counters become the controller's telemetry).",
         "With --switch it is a switch monitor in a ToR or spine namespace: link telemetry only. Stops on Ctrl-C."})
 public final class AgentCommand implements Callable<Integer> {
@@ -81,10 +83,14 @@ public final class AgentCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
             System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        // gRPC asks for SO_KEEPALIVE on every channel; a Unix socket has none, which is not worth a warning
+        System.setProperty("org.slf4j.simpleLogger.log.io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap", "error");
         PrintWriter out = spec.commandLine().getOut();
         Path dir = workDir != null ? workDir : Path.of("/dev/shm/shadowvm-agent-" + host);
         MonitorAgent monitorAgent = monitor || switchMonitor ? MonitorAgent.start(monitorOptions().toContext(null)) : null;
-        VmRuntime runtime = switchMonitor ? null : new ProcessGuestRuntime(host, dir, bind, epochMs, EpochClock.SYSTEM);
+        VmRuntime runtime = switchMonitor ? null : GuestKindDispatcher.of(
+            new ProcessGuestRuntime(host, dir.resolve("process"), bind, epochMs, EpochClock.SYSTEM),
+            new QemuGuestRuntime(host, dir.resolve("qemu"), bind, epochMs, EpochClock.SYSTEM));
         L4IngressPlane plane = ingress && !switchMonitor ? new L4IngressPlane(bind, ingressPort) : null;
         TelemetrySource telemetry = monitorAgent == null ? TelemetrySource.NONE : new MonitorTelemetry(monitorAgent::pollBatch);
         HostAgent agent = new HostAgent(new HostAgent.Config(host, controllers, bind, ingress && !switchMonitor,

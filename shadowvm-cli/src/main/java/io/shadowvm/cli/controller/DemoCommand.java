@@ -8,17 +8,10 @@ import io.shadowvm.agent.runtime.ProcessGuestRuntime;
 import io.shadowvm.agent.uplink.DiscardSink;
 import io.shadowvm.agent.uplink.RackUplink;
 import io.shadowvm.agent.uplink.UplinkVmRuntime;
-import io.shadowvm.api.rest.Views.BackendWeightView;
-import io.shadowvm.api.rest.Views.PredictionView;
-import io.shadowvm.api.rest.Views.WeightsView;
-import io.shadowvm.api.rest.ApiJson;
-import io.shadowvm.api.rest.Views.EventView;
 import io.shadowvm.controller.Controller;
 import io.shadowvm.controller.failure.PhiConfig;
 import io.shadowvm.controller.loop.Inbound;
 import io.shadowvm.controller.loop.LoopConfig;
-import io.shadowvm.controller.model.FailoverRecord;
-import io.shadowvm.controller.model.ShadowReplica;
 import io.shadowvm.controller.model.ShadowState;
 import io.shadowvm.controller.model.VmDesired;
 import io.shadowvm.controller.model.VmPhase;
@@ -46,7 +39,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,19 +78,20 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--steady-s", defaultValue = "5", description = "Seconds of traffic before the host is killed (default ${DEFAULT-VALUE}).")
     int steadySeconds;
 
-    @Option(names = "--uplink-mbps", defaultValue = "4", description = "Capacity of each rack's loopback uplink in Mbit/s (default ${DEFAULT-VALUE}).")
+    @Option(names = "--uplink-mbps", defaultValue = "4", description = "Capacity of each rack uplink in Mbit/s: the loopback relay, or the testbed tbf (default ${DEFAULT-VALUE}).")
     int uplinkMbps;
+
+    @Option(names = "--testbed", description = {"Run on the namespace testbed instead of loopback (root; installs nothing:",
+        "run scripts/install-deps.sh first): agents in host namespaces, tbf-limited uplinks, a QEMU guest."})
+    boolean testbed;
 
     @Option(names = "--no-congestion", description = "Skip the congestion phase.")
     boolean noCongestion;
 
     /** Per second of the congestion phase: t (s since start), offered, measured utilization, score, shadow share. */
-    private final List<double[]> uplinkSeries = new ArrayList<>();
-    private String uplinkName = "";
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
-    private final AtomicLong ok = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
+    private DemoRecorder rec;
     private volatile boolean trafficOn = true;
 
     @Override
@@ -121,26 +114,24 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private int run(PrintWriter out) throws Exception {
+        if (testbed) {
+            rec = new DemoRecorder(out, json);
+            TestbedDemo d = new TestbedDemo(rec, uplinkMbps, !noCongestion);
+            cleanup.add(0, d::close);
+            d.run(report != null ? report : Path.of(".shadowvm", "demo-report.html"));
+            return 0;
+        }
         Topology t = TopologyGenerator.generate(new TopologyGenerator.Spec(1, 3, 2, 1, false, 40, "demo"));
         Path shm = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
         Path work = Files.createTempDirectory(shm, "shadowvm-demo-");
         cleanup.add(() -> deleteTree(work));
-        long t0 = System.currentTimeMillis();
+        rec = new DemoRecorder(out, json);
+        long t0 = rec.t0();
         LoopConfig loop = new LoopConfig(250, 100, 250, 2_000, 5_000, 1_000, new PhiConfig(100, 400, 1_500, 100, 3, 8));
         Controller c = Controller.start(new Controller.Context().topology(t).dataDir(work.resolve("controller"))
             .grpcPort(freePort()).httpPort(0).loop(loop).controllerId("demo-controller"));
         cleanup.add(0, c);
-        List<EventView> timeline = new ArrayList<>();
-        c.events().listen(e -> {
-            synchronized (timeline) {
-                timeline.add(e);
-            }
-            if (!json && trafficOn) {
-                out.printf("[%6.1fs] %-10s %-4s %-7s %s%n", (e.atMs() - t0) / 1000.0, e.kind(), e.vm() == null ? "" : e.vm(),
-                    e.host() == null ? "" : e.host(), e.message());
-                out.flush();
-            }
-        });
+        rec.follow(c);
         say(out, "ShadowVM demo: " + t + "; controller with embedded ZooKeeper; REST on http://127.0.0.1:" + c.httpPort()
             + "/api/v1");
         Map<String, HostAgent> agents = new LinkedHashMap<>();
@@ -159,7 +150,6 @@ public final class DemoCommand implements Callable<Integer> {
                 EpochClock.SYSTEM);
             Rack rack = t.rackOf(h);
             RackUplink u = uplinks.get(rack.name());
-        uplinkName = u.link();
             VmRuntime urt = noCongestion ? rt : new UplinkVmRuntime(rt, u);
             // the rack's first host reports its uplink's utilization, as the monitor on the ToR-facing host would
             TelemetrySource tel = t.hosts().get(rack.hosts().get(0)).name().equals(h.name()) ? u : TelemetrySource.NONE;
@@ -182,8 +172,7 @@ public final class DemoCommand implements Callable<Integer> {
         await(30, "ingress tables for both VMs", () -> ingress.address("web") != null && ingress.address("db") != null);
         say(out, "ingress: web at " + ingress.address("web") + ", db at " + ingress.address("db"));
 
-        Map<String, Long> maxAcked = new HashMap<>();
-        Thread traffic = new Thread(() -> traffic(ingress, c, maxAcked), "shadowvm-demo-client");
+        Thread traffic = new Thread(() -> traffic(ingress, c), "shadowvm-demo-client");
         traffic.setDaemon(true);
         traffic.start();
         sleepS(steadySeconds);
@@ -209,50 +198,14 @@ public final class DemoCommand implements Callable<Integer> {
         await(60, "every VM back to its policy's shadow count", () -> counted(c, "web") == 1 && counted(c, "db") == 2);
         sleepS(2);
         trafficOn = false;
+        rec.stopPrinting();
         traffic.join(5_000);
         // from here on the timeline is no longer printed (shutdown disconnects are not part of the story)
         say(out, "ingress traffic after the failover answered by " + c.snapshot().placements().get("web").primaryHost()
             + " (was " + victim + "); db primary " + dbPrimary + " -> " + c.snapshot().placements().get("db").primaryHost());
 
-        List<FailoverRecord> fos = c.snapshot().failovers();
-        long redirections;
-        synchronized (timeline) {
-            redirections = timeline.stream().filter(e -> e.kind().equals("weights")).count();
-        }
-        int shadows = 0;
-        for (VmPlacement p : c.snapshot().placements().values()) {
-            shadows += p.countedShadows();
-            for (ShadowReplica s : p.shadows()) {
-                maxAcked.merge(p.vm() + "@" + s.host(), s.ackedEpoch(), Math::max);
-            }
-        }
-        long epochsAcked = maxAcked.values().stream().mapToLong(Long::longValue).sum();
-        StringBuilder fj = new StringBuilder("[");
-        for (FailoverRecord f : fos) {
-            fj.append(fj.length() > 1 ? "," : "").append("{\"vm\":").append(ApiJson.write(f.vm())).append(",\"rtoMs\":")
-                .append(f.rtoMs()).append(",\"rpoEpochs\":").append(f.rpoEpochs()).append('}');
-        }
-        fj.append(']');
-        String summary = "{\"vms\":" + c.snapshot().desired().size() + ",\"shadows\":" + shadows + ",\"epochsAcked\":"
-            + epochsAcked + ",\"redirections\":" + redirections + ",\"failovers\":" + fj + ",\"requests\":{\"ok\":"
-            + ok.get() + ",\"failed\":" + failed.get() + "}}";
-        Path html = report != null ? report : Path.of(".shadowvm", "demo-report.html");
-        writeReport(html, t0, timeline, fos, summary, killedAt);
-        if (json) {
-            out.println(summary);
-        } else {
-            out.println();
-            out.println("summary: " + c.snapshot().desired().size() + " VMs, " + shadows + " shadows, " + epochsAcked
-                + " epochs acknowledged, " + redirections + " predictive redirections, requests ok " + ok.get()
-                + " / failed " + failed.get());
-            for (FailoverRecord f : fos) {
-                out.printf("failover %s: %s -> %s, RTO %d ms (from its last heartbeat; host killed %d ms before the"
-                    + " promotion completed), RPO %d epochs%n", f.vm(), f.deadHost(), f.promotedHost(), f.rtoMs(),
-                    f.completedAtMs() - killedAt, f.rpoEpochs());
-            }
-            out.println("report: " + html.toAbsolutePath());
-        }
-        out.flush();
+        rec.finish(c.snapshot(), report != null ? report : Path.of(".shadowvm", "demo-report.html"),
+            Map.of(victim, killedAt));
         return 0;
     }
 
@@ -332,26 +285,8 @@ public final class DemoCommand implements Callable<Integer> {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1_000));
             double el = (System.nanoTime() - startNs) / 1e9;
             double util = u.lastUtilization();
-            double score = Double.NaN;
-            for (PredictionView pv : c.snapshot().predictions()) {
-                if (pv.path().equals(u.link())) {
-                    score = pv.score();
-                }
-            }
-            VmPlacement p = c.snapshot().placements().get("web");
-            WeightsView wv = c.snapshot().weights().get("web");
-            double primaryW = 1;
-            double total = 0;
-            if (wv != null) {
-                for (BackendWeightView b : wv.backends()) {
-                    total += b.weight();
-                    if (b.host().equals(p.primaryHost())) {
-                        primaryW = b.weight();
-                    }
-                }
-                primaryW = total > 0 ? primaryW / total : 1;
-            }
-            double share = 1 - primaryW;
+            double score = DemoRecorder.score(c.snapshot(), u.link());
+            double share = DemoRecorder.shadowShare(c.snapshot(), "web");
             if (share > 0.005 && Double.isNaN(firstShiftAt)) {
                 firstShiftAt = el;
                 firstShiftUtil = util;
@@ -360,15 +295,8 @@ public final class DemoCommand implements Callable<Integer> {
                 firstSaturatedAt = el;
             }
             maxShare = Math.max(maxShare, share);
-            uplinkSeries.add(new double[] {(System.currentTimeMillis() - t0) / 1000.0,
-                Double.longBitsToDouble(phaseOffered.get()), util, Double.isNaN(score) ? 0 : score, share});
-            if (!json) {
-                out.printf("[%6.1fs] uplink     %-4s %-7s offered %3.0f%%  measured %3.0f%% (%.2f Mbit/s)  score %.2f  web:"
-                        + " %3.0f%% of new connections to the shadow%n", (System.currentTimeMillis() - t0) / 1000.0, "",
-                    u.link(), Double.longBitsToDouble(phaseOffered.get()) * 100, util * 100,
-                    util * u.bitsPerSecond() / 1e6, Double.isNaN(score) ? 0 : score, share * 100);
-                out.flush();
-            }
+            rec.uplinkRow(u.link(), Double.longBitsToDouble(phaseOffered.get()), util, util * u.bitsPerSecond() / 1e6,
+                score, share);
             if (el > 25 && maxShare > 0 && share < 0.005) {
                 returned = true;
                 break;
@@ -389,7 +317,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void traffic(L4IngressPlane ingress, Controller c, Map<String, Long> maxAcked) {
+    private void traffic(L4IngressPlane ingress, Controller c) {
         long i = 0;
         while (trafficOn) {
             for (String vm : List.of("web", "db")) {
@@ -398,19 +326,15 @@ public final class DemoCommand implements Callable<Integer> {
                     KvClient kv = new KvClient(a.getPort());
                     String r = vm.equals("db") ? kv.call("SET k" + (i % 50) + " v" + i) : kv.call("GET k1");
                     if (r.startsWith("OK") || r.startsWith("VALUE") || r.startsWith("NONE")) {
-                        ok.incrementAndGet();
+                        rec.ok.incrementAndGet();
                     } else {
-                        failed.incrementAndGet();
+                        rec.failed.incrementAndGet();
                     }
                 } catch (RuntimeException e) {
-                    failed.incrementAndGet();
+                    rec.failed.incrementAndGet();
                 }
             }
-            for (VmPlacement p : c.snapshot().placements().values()) {
-                for (ShadowReplica s : p.shadows()) {
-                    maxAcked.merge(p.vm() + "@" + s.host(), s.ackedEpoch(), Math::max);
-                }
-            }
+            rec.noteEpochs(c.snapshot());
             i++;
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
@@ -453,10 +377,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void say(PrintWriter out, String line) {
-        if (!json && !line.isEmpty()) {
-            out.println("== " + line);
-            out.flush();
-        }
+        rec.say(line);
     }
 
     private static int grpcPort(Controller c) {
@@ -467,68 +388,6 @@ public final class DemoCommand implements Callable<Integer> {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    private void writeReport(Path html, long t0, List<EventView> timeline, List<FailoverRecord> fos,
-                                    String summary, long killedAt) throws IOException {
-        if (html.getParent() != null) {
-            Files.createDirectories(html.getParent());
-        }
-        StringBuilder b = new StringBuilder("<!doctype html><meta charset=utf-8><title>ShadowVM demo</title>")
-            .append("<style>body{font-family:sans-serif}td,th{padding:2px 8px;text-align:left}</style>")
-            .append("<h1>ShadowVM demo</h1><p>Summary: <code>").append(esc(summary)).append("</code></p>")
-            .append(uplinkChart())
-            .append("<h2>Failovers</h2><table><tr><th>VM</th><th>dead host</th><th>promoted</th><th>RTO ms</th>"
-                + "<th>ms since kill</th><th>RPO epochs</th></tr>");
-        for (FailoverRecord f : fos) {
-            b.append("<tr><td>").append(esc(f.vm())).append("<td>").append(esc(f.deadHost())).append("<td>")
-                .append(esc(f.promotedHost())).append("<td>").append(f.rtoMs()).append("<td>")
-                .append(f.completedAtMs() - killedAt).append("<td>").append(f.rpoEpochs()).append("</tr>");
-        }
-        b.append("</table><h2>Timeline</h2><table><tr><th>t (s)</th><th>kind</th><th>VM</th><th>host</th><th>event</th></tr>");
-        synchronized (timeline) {
-            for (EventView e : timeline) {
-                b.append("<tr><td>").append(String.format("%.1f", (e.atMs() - t0) / 1000.0)).append("<td>")
-                    .append(esc(e.kind())).append("<td>").append(esc(e.vm())).append("<td>").append(esc(e.host()))
-                    .append("<td>").append(esc(e.message())).append("</tr>");
-            }
-        }
-        b.append("</table>");
-        Files.writeString(html, b);
-    }
-
-    /** An SVG line chart of the congestion phase (measured utilization, score, shadow share) and its table. */
-    private String uplinkChart() {
-        if (uplinkSeries.isEmpty()) {
-            return "<p>No congestion phase in this run.</p>";
-        }
-        double tMin = uplinkSeries.get(0)[0];
-        double tMax = Math.max(tMin + 1, uplinkSeries.get(uplinkSeries.size() - 1)[0]);
-        int w = 800;
-        int h = 240;
-        StringBuilder b = new StringBuilder("<h2>Congestion phase: ").append(esc(uplinkName)).append("</h2>")
-            .append("<svg width=").append(w).append(" height=").append(h + 20).append(" style='border:1px solid #ccc'>");
-        String[] colors = {"#999", "#1f77b4", "#d62728", "#2ca02c"};
-        String[] names = {"offered", "measured utilization", "congestion score", "web: share to shadow"};
-        for (int k = 1; k <= 4; k++) {
-            b.append("<polyline fill=none stroke='").append(colors[k - 1]).append("' stroke-width=2 points='");
-            for (double[] r : uplinkSeries) {
-                b.append(String.format("%.1f,%.1f ", (r[0] - tMin) / (tMax - tMin) * (w - 20) + 10,
-                    h - Math.min(1.25, r[k]) / 1.25 * (h - 10)));
-            }
-            b.append("'/><text x=").append(10 + (k - 1) * 190).append(" y=").append(h + 15).append(" fill='")
-                .append(colors[k - 1]).append("'>").append(names[k - 1]).append("</text>");
-        }
-        b.append("</svg><table><tr><th>t (s)</th><th>offered</th><th>measured</th><th>score</th><th>to shadow</th></tr>");
-        for (double[] r : uplinkSeries) {
-            b.append(String.format("<tr><td>%.1f<td>%.0f%%<td>%.0f%%<td>%.2f<td>%.0f%%</tr>", r[0], r[1] * 100, r[2] * 100,
-                r[3], r[4] * 100));
-        }
-        return b.append("</table>").toString();
-    }
-
-    private static String esc(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private synchronized void closeAll() {

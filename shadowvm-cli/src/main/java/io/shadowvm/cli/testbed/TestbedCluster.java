@@ -51,7 +51,8 @@ public final class TestbedCluster implements AutoCloseable {
     private final Map<String, TestbedHost> hosts = new LinkedHashMap<>();
     private final Map<String, Process> agents = new LinkedHashMap<>();
     private boolean built;
-    private Process loadClient;
+    private volatile Process loadClient;
+    private volatile double offeredMbit;
     private Controller controller;
     private Path topologyFile;
     private Path statusFile;
@@ -121,16 +122,33 @@ public final class TestbedCluster implements AutoCloseable {
     }
 
     private Process spawnAgent(String netns, String name, Path socket, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns, javaBinary(), "-Xmx384m", "-XX:+UseSerialGC",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-            "io.shadowvm.cli.ShadowVm", "agent", "--controller", "unix:" + socket, "--topology", topologyFile.toString(),
-            "--exit-on-stdin-eof"));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd);
+        List<String> cli = new ArrayList<>(List.of("agent", "--controller", "unix:" + socket, "--topology",
+            topologyFile.toString(), "--exit-on-stdin-eof"));
+        cli.addAll(args);
+        ProcessBuilder pb = cliInNamespace(netns, cli, "384m");
         hosts.values().stream().filter(h -> h.name().equals(name)).findFirst()
             .ifPresent(h -> pb.environment().put("SHADOWVM_GUEST_BIND", h.address()));
         return pb.redirectErrorStream(true)
             .redirectOutput(opts.workDir().resolve("agent-" + name + ".log").toFile()).start();
+    }
+
+    private static ProcessBuilder cliInNamespace(String netns, List<String> cliArgs, String heap) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns, javaBinary(), "-Xmx" + heap,
+            "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
+            System.getProperty("java.class.path"), "io.shadowvm.cli.ShadowVm"));
+        cmd.addAll(cliArgs);
+        return new ProcessBuilder(cmd);
+    }
+
+    /**
+     * Starts {@code shadowvm <cliArgs>} inside {@code host}'s namespace (a client of the data network); its
+     * stderr goes to a log in the work directory, its stdout is the caller's to read. Stopped by {@link #close()}.
+     */
+    public Process startCli(String host, List<String> cliArgs) throws IOException {
+        Process p = cliInNamespace(require(host).netns(), cliArgs, "128m")
+            .redirectError(opts.workDir().resolve("cli-" + host + ".log").toFile()).start();
+        agents.put("cli-" + host + "-" + agents.size(), p);
+        return p;
     }
 
     private static String javaBinary() {
@@ -200,15 +218,67 @@ public final class TestbedCluster implements AutoCloseable {
      * spine namespace (the rack's gateway address), for {@code seconds}.
      */
     public void loadToSpine(String rack, int seconds) throws IOException, InterruptedException {
-        TestbedHost from = hosts.values().stream().filter(h -> h.rack().equals(rack)).findFirst()
+        TestbedHost from = firstHostOf(rack);
+        startSpineServer();
+        loadClient = iperfClient(from, seconds, 0);
+    }
+
+    /**
+     * A ramp of bulk load from {@code rack}'s first host to the spine: {@code mbits[i]} Mbit/s for
+     * {@code secondsEach} seconds each, one iperf3 run after another, in the background. {@link #offeredMbit()}
+     * tells the step in progress.
+     */
+    public void loadRampToSpine(String rack, double[] mbits, int secondsEach) throws IOException, InterruptedException {
+        TestbedHost from = firstHostOf(rack);
+        startSpineServer();
+        Thread ramp = new Thread(() -> {
+            try {
+                for (double m : mbits) {
+                    offeredMbit = m;
+                    Process p = iperfClient(from, secondsEach, m);
+                    loadClient = p;
+                    if (!p.waitFor(secondsEach + 5L, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                    }
+                    if (loadClient != p) {
+                        return; // stopped
+                    }
+                }
+            } catch (IOException e) {
+                System.err.println("testbed load ramp: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                offeredMbit = 0;
+            }
+        }, "testbed-load-ramp");
+        ramp.setDaemon(true);
+        ramp.start();
+    }
+
+    /** The bit rate the running ramp step offers (0 when none). */
+    public double offeredMbit() {
+        return offeredMbit;
+    }
+
+    private TestbedHost firstHostOf(String rack) {
+        return hosts.values().stream().filter(h -> h.rack().equals(rack)).findFirst()
             .orElseThrow(() -> new ShadowVmException("no host in rack '" + rack + "'"));
-        String gateway = from.address().substring(0, from.address().lastIndexOf('.')) + ".1";
-        Path pid = opts.workDir().resolve("iperf3-spine.pid");
+    }
+
+    private void startSpineServer() throws IOException, InterruptedException {
         run(List.of("ip", "netns", "exec", opts.prefix() + "spine", "iperf3", "-s", "-D", "-p", "5299", "--pidfile",
-            pid.toString()), 10);
-        loadClient = new ProcessBuilder("ip", "netns", "exec", from.netns(), "iperf3", "-c", gateway, "-p", "5299", "-t",
-            String.valueOf(seconds), "-P", "2").redirectErrorStream(true)
-            .redirectOutput(opts.workDir().resolve("iperf3-client.log").toFile()).start();
+            opts.workDir().resolve("iperf3-spine.pid").toString()), 10);
+    }
+
+    /** iperf3 from {@code from} to its rack's gateway (the spine); {@code mbit} 0: as fast as TCP goes, 2 streams. */
+    private Process iperfClient(TestbedHost from, int seconds, double mbit) throws IOException {
+        String gateway = from.address().substring(0, from.address().lastIndexOf('.')) + ".1";
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", from.netns(), "iperf3", "-c", gateway, "-p",
+            "5299", "-t", String.valueOf(seconds)));
+        cmd.addAll(mbit > 0 ? List.of("-b", String.format("%.2fM", mbit)) : List.of("-P", "2"));
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(opts.workDir().resolve("iperf3-client.log").toFile())).start();
     }
 
     /** Background iperf3 load from {@code fromRack}'s first host to {@code toRack}'s (testbed/load.sh). */
@@ -219,10 +289,11 @@ public final class TestbedCluster implements AutoCloseable {
 
     /** Stops every load this cluster started (load.sh's and {@link #loadToSpine}'s). */
     public void stopLoad() throws IOException, InterruptedException {
-        if (loadClient != null) {
-            loadClient.destroyForcibly();
-            loadClient.waitFor(5, TimeUnit.SECONDS);
-            loadClient = null;
+        Process p = loadClient;
+        loadClient = null;
+        if (p != null) {
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
         }
         run(List.of("ip", "netns", "exec", opts.prefix() + "spine", "pkill", "-f", "iperf3 -s -D -p 5299"), 10);
         scripts.capture("load.sh", List.of("--stop", "--prefix", opts.prefix()));
