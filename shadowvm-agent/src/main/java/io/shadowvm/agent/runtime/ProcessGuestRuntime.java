@@ -18,14 +18,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Stream;
 
 /**
  * Process guests as VMs, for real: the primary is the hypervisor module's sample key-value guest
@@ -97,8 +95,7 @@ public final class ProcessGuestRuntime implements VmRuntime {
         }
     }
 
-    /** A shadow's newest applied VM epoch with the primary's digest of it (one volatile write per apply). */
-    private record Acked(long vmEpoch, long digest, long appliedAtMs) {
+    private record Acked(long vmEpoch, long digest, long appliedAtMs) { // one volatile write per applied epoch
         static final Acked NONE = new Acked(0, 0, 0);
     }
 
@@ -207,9 +204,8 @@ public final class ProcessGuestRuntime implements VmRuntime {
     }
 
     /**
-     * The digest this host's primary of {@code vm} (generation {@code generation}) recorded for {@code vmEpoch}
-     * while its guest was paused, or 0 when it is not in the last {@value StateDigestLog#CAPACITY} epochs. Kept
-     * after the guest died, so the state a shadow was promoted with can be checked against it.
+     * The digest this host's primary of {@code vm} (generation {@code generation}) recorded for {@code vmEpoch} while
+     * paused (0: not among the last {@value StateDigestLog#CAPACITY}); kept after the guest died, for checks.
      */
     public long primaryDigest(String vm, long generation, long vmEpoch) {
         StateDigestLog log = digestLogs.get(vm + "/g" + generation);
@@ -361,8 +357,8 @@ public final class ProcessGuestRuntime implements VmRuntime {
                 + " primary's digest of that epoch is 0x%016x: not promoting a state that differs from the primary's",
                 vm, host, acked.vmEpoch(), digest, acked.digest()));
         }
-        ProcessGuest g = adoptOrStart(spare, s.replica, s.stateBytes);
-        deleteTree(s.serveDir);
+        ProcessGuest g = WarmSpare.adoptOrStart(spare, s.replica, s.stateBytes);
+        FileTrees.delete(s.serveDir);
         Primary np = new Primary(vm, generation, g, s.stateBytes, acked.vmEpoch(), digestLog(vm, generation));
         np.startEpoch = acked.vmEpoch();
         np.startDigest = digest;
@@ -371,20 +367,6 @@ public final class ProcessGuestRuntime implements VmRuntime {
         np.digests.record(acked.vmEpoch(), digest);
         primaries.put(vm, np);
         return new Promotion(acked.vmEpoch(), address(g.port()), digest);
-    }
-
-    /** The warm spare adopts the replica; without one (or if it fails) a guest JVM is started on it. */
-    private static ProcessGuest adoptOrStart(ProcessGuest spare, Path replica, long stateBytes) {
-        if (spare != null && spare.isAlive() && spare.canAdopt()) {
-            try {
-                return spare.adopt(replica);
-            } catch (HypervisorException e) {
-                spare.close(); // fall back to a cold start below
-            }
-        } else if (spare != null) {
-            spare.close();
-        }
-        return ProcessGuest.startKv(replica, stateBytes, null);
     }
 
     @Override
@@ -467,7 +449,7 @@ public final class ProcessGuestRuntime implements VmRuntime {
         primaries.clear();
         shadows.clear();
         launcher.shutdownNow();
-        deleteTree(workDir);
+        FileTrees.delete(workDir);
     }
 
     private void closePrimary(Primary p) {
@@ -478,21 +460,15 @@ public final class ProcessGuestRuntime implements VmRuntime {
             p.region.close();
         }
         p.guest.close();
-        deleteQuietly(p.guest.stateFile());
+        FileTrees.deleteQuietly(p.guest.stateFile());
     }
 
     private void closeShadow(Shadow s, boolean deleteFiles) {
         killSpares(s);
         s.sink.close();
         if (deleteFiles) {
-            deleteTree(s.serveDir);
-            deleteQuietly(s.replica);
-            try (Stream<Path> l = Files.list(workDir)) {
-                l.filter(f -> f.getFileName().toString().startsWith(s.replica.getFileName() + ".sync-"))
-                    .forEach(ProcessGuestRuntime::deleteQuietly);
-            } catch (IOException e) {
-                // best effort: the work directory goes with close()
-            }
+            FileTrees.delete(s.serveDir);
+            FileTrees.deleteWithSiblings(s.replica);
         }
     }
 
@@ -518,25 +494,6 @@ public final class ProcessGuestRuntime implements VmRuntime {
             return new InetSocketAddress(hostPort.substring(0, i), Integer.parseInt(hostPort.substring(i + 1)));
         } catch (NumberFormatException e) {
             throw new ShadowVmException("sink address '" + hostPort + "' (expected: host:port)");
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // best effort
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> w = Files.walk(dir)) {
-            w.sorted(Comparator.reverseOrder()).forEach(ProcessGuestRuntime::deleteQuietly);
-        } catch (IOException e) {
-            // best effort
         }
     }
 }

@@ -21,7 +21,8 @@ import java.util.Set;
  *       (ties: IN_SYNC before LAGGING, then lower lag, then host name) moves to PROMOTING, the VM's
  *       generation is raised, and a {@link AgentAction.Promote} is sent to it; with no promotable shadow
  *       the VM is LOST;</li>
- *   <li>every shadow on the dead host becomes FAILED (reconciliation replaces it).</li>
+ *   <li>every shadow on the dead host becomes FAILED (reconciliation replaces it); a VM whose promotion was in
+ *       flight to the dead host goes on with its next best shadow (a new generation again), or is LOST.</li>
  * </ol>
  * A primary whose guest died on a live host ({@link #planVmDeath}) is failed over alone: its generation is
  * raised (the VM-level fence: the caller persists it before sending anything), the dead instance is stopped
@@ -70,6 +71,19 @@ public final class FailoverPlanner {
             VmPlacement next = p;
             if (p.shadowOn(deadHost) != null) {
                 next = next.mapShadow(deadHost, s -> s.state().terminal() ? s : s.withState(ShadowState.FAILED, p.vm()));
+            }
+            if (p.phase() == VmPhase.FAILING_OVER && !deadHost.equals(p.primaryHost()) && p.shadowOn(deadHost) != null
+                && p.shadowOn(deadHost).state() == ShadowState.PROMOTING) {
+                VmFailover f = choose(next, p.primaryHost(), unavailableHosts);
+                if (f == null) {
+                    next = next.withPhase(VmPhase.LOST);
+                    lost.add(p.vm());
+                } else {
+                    next = next.mapShadow(f.promotedHost(), s -> s.withState(ShadowState.PROMOTING, p.vm()))
+                        .withPrimary(p.primaryHost(), f.newGeneration(), p.primaryEpoch(), p.serviceAddress());
+                    failovers.add(f);
+                    actions.add(new AgentAction.Promote(f.promotedHost(), p.vm(), f.newGeneration(), f.ackedEpoch()));
+                }
             }
             if (deadHost.equals(p.primaryHost()) && p.phase() != VmPhase.LOST && p.phase() != VmPhase.DELETING) {
                 fencedPrimaries.add(p.vm());

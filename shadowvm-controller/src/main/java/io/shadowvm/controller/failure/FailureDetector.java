@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Liveness of every registered host: ALIVE → SUSPECT (phi ≥ suspect) → DEAD (phi ≥ dead). SUSPECT returns
@@ -71,6 +72,14 @@ public final class FailureDetector {
 
     /** Re-evaluates every host at {@code nowMs} and returns the ones whose liveness changed. */
     public List<Transition> evaluate(long nowMs) {
+        return evaluate(nowMs, h -> false);
+    }
+
+    /**
+     * Re-evaluates every host at {@code nowMs}; a host for which {@code connected} holds is declared DEAD only with
+     * {@link PhiConfig#connectedPauseMs()} more silence (SUSPECT is unchanged).
+     */
+    public List<Transition> evaluate(long nowMs, Predicate<String> connected) {
         List<Transition> changed = null;
         for (Map.Entry<String, Entry> me : hosts.entrySet()) {
             Entry e = me.getValue();
@@ -78,7 +87,9 @@ public final class FailureDetector {
                 continue;
             }
             double phi = e.phi.phi(nowMs);
-            HostLiveness next = phi >= config.deadPhi() ? HostLiveness.DEAD
+            boolean dead = phi >= config.deadPhi() && (config.connectedPauseMs() == 0 || !connected.test(me.getKey())
+                || e.phi.phi(nowMs, config.connectedPauseMs()) >= config.deadPhi());
+            HostLiveness next = dead ? HostLiveness.DEAD
                 : phi >= config.suspectPhi() ? HostLiveness.SUSPECT : HostLiveness.ALIVE;
             if (next != e.liveness) {
                 if (changed == null) {

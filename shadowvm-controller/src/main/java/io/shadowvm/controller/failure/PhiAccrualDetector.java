@@ -75,11 +75,16 @@ public final class PhiAccrualDetector {
 
     /** The suspicion level at {@code nowMs}: 0 right after a heartbeat, growing with silence; 0 before the first. */
     public double phi(long nowMs) {
+        return phi(nowMs, 0);
+    }
+
+    /** {@link #phi(long)} with {@code extraPauseMs} more forgiven. */
+    public double phi(long nowMs, long extraPauseMs) {
         if (!started()) {
             return 0;
         }
         double elapsed = nowMs - lastHeartbeatMs;
-        double mean = meanIntervalMs() + config.acceptablePauseMs();
+        double mean = meanIntervalMs() + config.acceptablePauseMs() + extraPauseMs;
         double variance = (double) sumSquaresMs / count - meanIntervalMs() * meanIntervalMs();
         double std = Math.max(Math.sqrt(Math.max(variance, 0)), config.minStdDevMs());
         double y = (elapsed - mean) / std;

@@ -39,6 +39,11 @@ final class Failover {
         this.stallMs = Math.max(4 * st.config.heartbeatIntervalMs(), 250);
     }
 
+    private boolean connected(String host) {
+        HostSession s = st.hosts.get(host);
+        return s != null && s.connected;
+    }
+
     /** Leadership changed: the time as a follower is not a stall of detection. */
     void restartStallClock() {
         lastDetectMs = Long.MIN_VALUE;
@@ -60,7 +65,7 @@ final class Failover {
             }
             st.awaitingReturn.clear();
         }
-        List<FailureDetector.Transition> transitions = st.detector.evaluate(now);
+        List<FailureDetector.Transition> transitions = st.detector.evaluate(now, this::connected);
         if (massSilence(transitions, now)) {
             return;
         }
@@ -142,8 +147,12 @@ final class Failover {
         st.events.add(now, "failover", null, s.name, "host fenced at epoch " + epoch + "; " + plan.failovers().size()
             + " VMs failing over, " + plan.lost().size() + " lost");
         for (FailoverPlanner.VmFailover f : plan.failovers()) {
-            st.failingOver.put(f.vm(), new LoopState.PendingFailover(s.name, lastHeartbeatMs, now, f.promotedHost(),
-                f.rpoEpochs(), FailoverRecord.HOST_DEAD));
+            LoopState.PendingFailover earlier = st.failingOver.get(f.vm()); // its promotion target died: the next one
+            st.failingOver.put(f.vm(), earlier != null && !f.deadHost().equals(s.name)
+                ? new LoopState.PendingFailover(earlier.deadHost(), earlier.lastHeartbeatMs(), earlier.detectedAtMs(),
+                    f.promotedHost(), f.rpoEpochs(), earlier.cause())
+                : new LoopState.PendingFailover(s.name, lastHeartbeatMs, now, f.promotedHost(), f.rpoEpochs(),
+                    FailoverRecord.HOST_DEAD));
             st.policy.forget(f.vm());
             st.events.add(now, "failover", f.vm(), f.promotedHost(), "promoting shadow on " + f.promotedHost()
                 + " at acked epoch " + f.ackedEpoch() + " (generation " + f.newGeneration() + ", planned RPO "

@@ -122,4 +122,27 @@ class FailoverPlannerTest {
         assertThat(plan.updated().get("web").phase()).isEqualTo(VmPhase.LOST);
         assertThat(plan.actions()).containsExactly(new AgentAction.StopVm("h1", "web", 1, "guest exited"));
     }
+
+    @Test
+    void whenTheHostOfAShadowBeingPromotedDiesTheNextBestShadowIsPromotedUnderANewGeneration() {
+        VmPlacement web = new VmPlacement("web", VmPhase.FAILING_OVER, "h1", 2, 42, "h1:8080", List.of(
+            shadow("h4", ShadowState.PROMOTING, 41, 10), shadow("h7", ShadowState.IN_SYNC, 40, 10)), 0);
+        FailoverPlanner.Plan plan = FailoverPlanner.plan("h4", 3, Map.of("web", web), Set.of("h1", "h4"));
+        VmPlacement next = plan.updated().get("web");
+        assertThat(next.shadowOn("h4").state()).isEqualTo(ShadowState.FAILED);
+        assertThat(next.shadowOn("h7").state()).isEqualTo(ShadowState.PROMOTING);
+        assertThat(next.generation()).isEqualTo(3);
+        assertThat(next.phase()).isEqualTo(VmPhase.FAILING_OVER);
+        assertThat(plan.failovers()).containsExactly(new FailoverPlanner.VmFailover("web", "h1", "h7", 3, 40, 2));
+        assertThat(plan.actions()).contains(new AgentAction.Promote("h7", "web", 3, 40));
+    }
+
+    @Test
+    void whenTheHostOfTheOnlyShadowBeingPromotedDiesTheVmIsLostInsteadOfWaitingForever() {
+        VmPlacement web = new VmPlacement("web", VmPhase.FAILING_OVER, "h1", 2, 42, "h1:8080", List.of(
+            shadow("h4", ShadowState.PROMOTING, 41, 10)), 0);
+        FailoverPlanner.Plan plan = FailoverPlanner.plan("h4", 3, Map.of("web", web), Set.of("h1", "h4"));
+        assertThat(plan.lost()).containsExactly("web");
+        assertThat(plan.updated().get("web").phase()).isEqualTo(VmPhase.LOST);
+    }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.shadowvm.controller.model.HostLiveness;
 import io.shadowvm.core.ShadowVmException;
 import io.shadowvm.core.time.ManualClock;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PhiAccrualDetectorTest {
@@ -120,5 +121,22 @@ class PhiAccrualDetectorTest {
         assertThat(d.liveness("h1")).isEqualTo(HostLiveness.ALIVE);
         // the host stays silent after the stall: it is declared dead as if the stall had not happened
         assertThat(d.evaluate(5_000)).extracting(FailureDetector.Transition::to).contains(HostLiveness.DEAD);
+    }
+
+    @Test
+    void aSilentHostWhoseConnectionIsStillOpenGetsTheConnectedPauseBeforeItIsDeclaredDead() {
+        FailureDetector d = new FailureDetector(PhiConfig.forInterval(100));
+        d.register("up", 0);
+        d.register("gone", 0);
+        for (long t = 100; t <= 1_000; t += 100) {
+            d.heartbeat("up", t);
+            d.heartbeat("gone", t);
+        }
+        List<FailureDetector.Transition> at1700 = d.evaluate(1_700, h -> h.equals("up"));
+        assertThat(d.liveness("gone")).as("disconnected, 700 ms silent").isEqualTo(HostLiveness.DEAD);
+        assertThat(d.liveness("up")).as("connected, 700 ms silent").isEqualTo(HostLiveness.SUSPECT);
+        assertThat(at1700).hasSize(2);
+        d.evaluate(3_700, h -> h.equals("up"));
+        assertThat(d.liveness("up")).as("connected, 2.7 s silent").isEqualTo(HostLiveness.DEAD);
     }
 }
