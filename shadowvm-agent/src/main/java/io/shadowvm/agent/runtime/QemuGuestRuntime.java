@@ -252,6 +252,13 @@ public final class QemuGuestRuntime implements VmRuntime {
         return p == null ? -1 : p.qemu.pid();
     }
 
+    /** The VM epoch a promotion of the local shadow of {@code vm} would resume from now (-1: none). */
+    long promotableVmEpoch(String vm) {
+        QemuShadow s = shadows.get(vm);
+        QemuShadow.Verified v = s == null ? null : s.promotable();
+        return v == null ? -1 : v.vmEpoch();
+    }
+
     @Override
     public String describe() {
         return "qemu guests (testbed/guest, TCG or KVM as probed) replicated with shadowvm-sync, epoch " + epochMs

@@ -14,15 +14,16 @@ import java.nio.file.Path;
 
 /**
  * The shadow of a QEMU guest on this host: a sync sink whose replica file (on the RAM tmpfs, the guest's RAM size)
- * receives the primary's epochs. Each applied epoch's critical blob is checked on arrival ({@link VmEpochTag}, then
- * {@link DeviceStateBlob#verify}); only an epoch whose device state verifies becomes {@link #promotable()}.
- * Promotion checks the device state again, closes the sink (the replica then holds exactly the newest applied
- * epoch) and starts QEMU on the replica with {@code -S -incoming defer} ({@link Promoter}). A refused promotion
- * (no epoch yet, or a corrupted device state) changes nothing: the sink keeps receiving and a later epoch makes the
- * shadow promotable again. A serving shadow also runs a {@link ServingClone} of a recent verified epoch.
+ * receives the primary's epochs. The sink's {@link DeviceStateValidator} checks each epoch's critical blob
+ * ({@link VmEpochTag}, then {@link DeviceStateBlob#verify}) before anything of it is applied: an epoch whose device
+ * state is corrupted is never applied nor acknowledged, and the replica keeps the previous epoch, which stays
+ * {@link #promotable()}. Promotion checks the device state again, closes the sink (the replica then holds exactly
+ * the newest applied epoch) and starts QEMU on the replica with {@code -S -incoming defer} ({@link Promoter}). A
+ * refused promotion changes nothing: the shadow stays, its sink listening again on the same address. A serving
+ * shadow also runs a {@link ServingClone} of a recent verified epoch.
  *
- * <p>Threads: the sink applies and calls {@link #applied} on sync's thread; everything else runs on the runtime's
- * thread. What crosses is one immutable {@link Verified} record and one refusal string.
+ * <p>Threads: the sink validates, applies and calls {@link #applied} on sync's thread; everything else runs on the
+ * runtime's thread. What crosses is one immutable {@link Verified} record and one refusal string.
  */
 final class QemuShadow {
     /** An applied epoch whose device state verified: what a promotion starts from. */
@@ -73,10 +74,11 @@ final class QemuShadow {
 
     private SyncSink startSink(InetSocketAddress at, long createBytes) {
         return SyncSink.start(new SyncSink.Context().listen(at).replica(replica).createSizeBytes(createBytes)
-            .durable(false).clock(clock).onApplied(this::applied));
+            .durable(false).clock(clock).validator(new DeviceStateValidator(vm, why -> refusal = why))
+            .onApplied(this::applied));
     }
 
-    /** On sync's thread, after an epoch is applied whole. */
+    /** On sync's thread, after an epoch the validator accepted is applied whole (checked again: cheap, and final). */
     private void applied(AppliedEpoch e) {
         appliedSyncEpoch = e.epoch();
         byte[] critical = e.criticalBytes();
@@ -219,8 +221,9 @@ final class QemuShadow {
                 FileTrees.delete(cfg.runDir());
             }
             reopenSink();
-            throw e instanceof ShadowVmException ? e : new ShadowVmException("promotion of " + vm + " at epoch "
-                + v.vmEpoch() + " failed: " + e.getMessage(), e);
+            long at = last == null ? v.vmEpoch() : last.vmEpoch();
+            throw new ShadowVmException("promotion of " + vm + " on " + env.host + " from VM epoch " + at + " failed: "
+                + e.getMessage() + "; it stays a shadow", e);
         }
     }
 
