@@ -212,6 +212,12 @@ public final class ProcessGuestRuntime implements VmRuntime {
         return log == null ? 0 : log.digestAt(vmEpoch);
     }
 
+    /** The newest checkpoint (VM epoch) of this host's primary of {@code vm} generation {@code generation}; any thread. */
+    public long lastCheckpoint(String vm, long generation) {
+        StateDigestLog log = digestLogs.get(vm + "/g" + generation);
+        return log == null ? 0 : log.newestEpoch();
+    }
+
     /** Whether the shadow of {@code vm} here has its warm spare running (promotion then adopts, no JVM start). */
     public boolean spareReady(String vm) {
         Shadow s = shadows.get(vm);

@@ -19,6 +19,11 @@ final class StateDigestLog {
         count = Math.min(CAPACITY, count + 1);
     }
 
+    /** The newest epoch recorded (0: none yet). */
+    synchronized long newestEpoch() {
+        return count == 0 ? 0 : epochs[Math.floorMod(next - 1, CAPACITY)];
+    }
+
     /** The digest recorded for {@code epoch}, or 0 when it is not (or no longer) in the log. */
     synchronized long digestAt(long epoch) {
         for (int i = 0; i < count; i++) {

@@ -55,7 +55,7 @@ import java.util.function.BooleanSupplier;
  * ratio warm/cold, and the ratio of the RTO to the 1 s target.
  *
  * <p>Run: {@code java -cp 'shadowvm-bench/target/shadowvm-bench-0.1.0-SNAPSHOT.jar:shadowvm-bench/target/lib/*'
- * io.shadowvm.bench.controller.FailoverBenchmark [rounds]}
+ * io.shadowvm.bench.controller.FailoverBenchmark [rounds] [both|warm|cold]}
  */
 public final class FailoverBenchmark {
     static final long WAIT_MS = 60_000;
@@ -69,11 +69,18 @@ public final class FailoverBenchmark {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 6;
+        String modes = args.length > 1 ? args[1] : "both";
         System.out.printf("failover benchmark: %d rounds per mode, load average %s%n", rounds, loadAverage());
-        List<Round> cold = run(rounds, false);
-        List<Round> warm = run(rounds, true);
+        List<Round> cold = modes.equals("warm") ? List.of() : run(rounds, false);
+        List<Round> warm = modes.equals("cold") ? List.of() : run(rounds, true);
         report("cold promotion (baseline)", cold);
         report("warm spares", warm);
+        if (warm.isEmpty() || cold.isEmpty()) {
+            List<Round> any = warm.isEmpty() ? cold : warm;
+            System.out.printf(Locale.ROOT, "RTO vs the 1 s target: p50 %.2fx, p99 %.2fx; load average %s%n",
+                pct(any, Round::rtoMs, 50) / 1000.0, pct(any, Round::rtoMs, 99) / 1000.0, loadAverage());
+            return;
+        }
         double coldP50 = pct(cold, Round::rtoMs, 50);
         double warmP50 = pct(warm, Round::rtoMs, 50);
         System.out.printf(Locale.ROOT, "RTO p50 warm/cold: %.2fx; warm RTO vs the 1 s target: p50 %.2fx, p99 %.2fx;"
@@ -131,7 +138,20 @@ public final class FailoverBenchmark {
             ctl[0] = c;
             await(() -> alive(c) == topology.hosts().size(), "all agents registered");
             for (int i = 0; i < rounds; i++) {
-                Round r = round(c, "kv" + i, agents, runtimes, ingress, ingressHost, warmSpares);
+                Round r;
+                try {
+                    r = round(c, "kv" + i, agents, runtimes, ingress, ingressHost, warmSpares);
+                } catch (IllegalStateException e) {
+                    // an overloaded machine can stall an agent past the detector (its host is fenced) or a guest start:
+                    // the round is reported as failed and the cluster brought back for the next one
+                    System.out.printf("  %s round %d failed: %s%n", warmSpares ? "warm" : "cold", i, e.getMessage());
+                    agents.values().forEach(a -> a.pause(false));
+                    if (c.snapshot().placements().containsKey("kv" + i)) {
+                        delete(c, "kv" + i);
+                    }
+                    await(() -> alive(c) == agents.size(), "every host back after a failed round");
+                    continue;
+                }
                 if (r != null) {
                     out.add(r);
                     System.out.printf(Locale.ROOT, "  %s round %d: RTO %d ms = detection %d + promotion %d + switch %d;"
@@ -183,11 +203,12 @@ public final class FailoverBenchmark {
         if (warm) {
             await(() -> runtimes.get(shadowHost).spareReady(vm), "warm spare of " + vm);
         }
-        KvClient front = new KvClient(ingress.address(vm).getPort());
+        // a short read timeout: a poll that reached the dead primary must not hide the switch for seconds
+        KvClient front = new KvClient(ingress.address(vm).getPort(), 1_000, 100);
         await(() -> "OK".equals(callQuietly(front, "SET key-" + vm + " v")), "write through the ingress");
-        // the epoch that holds the write is taken after it: wait until the shadow applied a later one (as the agents
-        // see it now; the controller's view trails by a telemetry interval)
-        long written = epoch(agents.get(primary), vm, true);
+        // the write is in the first checkpoint taken after it at the latest: read the primary's newest checkpoint now
+        // (fresh, from its runtime) and wait until the shadow applied the next one
+        long written = runtimes.get(primary).lastCheckpoint(vm, 1);
         await(() -> epoch(agents.get(shadowHost), vm, false) >= written + 1, "shadow acks the write");
         int before = c.snapshot().failovers().size();
 

@@ -15,15 +15,24 @@ import java.util.Map;
 /** A line client for {@link KvGuestMain} (one request per call, a fresh connection each time). */
 public final class KvClient {
     private final int port;
+    private final int connectTimeoutMs;
+    private final int readTimeoutMs;
 
     public KvClient(int port) {
+        this(port, 3_000, 10_000);
+    }
+
+    /** A client that gives up on connecting after {@code connectTimeoutMs} and on an answer after {@code readTimeoutMs}. */
+    public KvClient(int port, int connectTimeoutMs, int readTimeoutMs) {
         this.port = port;
+        this.connectTimeoutMs = connectTimeoutMs;
+        this.readTimeoutMs = readTimeoutMs;
     }
 
     public String call(String request) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 3000);
-            s.setSoTimeout(10_000);
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), connectTimeoutMs);
+            s.setSoTimeout(readTimeoutMs);
             OutputStream out = s.getOutputStream();
             out.write((request + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
