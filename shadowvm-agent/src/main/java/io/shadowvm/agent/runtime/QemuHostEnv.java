@@ -31,6 +31,8 @@ final class QemuHostEnv {
     final Path workDir;
     final Path ramDir;
     final String bind;
+    /** {@link #bind} as the IPv4 literal QEMU's port forwarding needs. */
+    private final String forwardAddress;
     private final boolean ownsRamDir;
     private final Supplier<GuestImage> imageSource;
     private GuestImage image;
@@ -61,6 +63,21 @@ final class QemuHostEnv {
                 + e.getMessage(), e);
         }
         this.ramDir = ramDir;
+        this.forwardAddress = ipv4(bind);
+    }
+
+    private static String ipv4(String bind) {
+        try {
+            for (InetAddress a : InetAddress.getAllByName(bind)) {
+                if (a instanceof java.net.Inet4Address) {
+                    return a.getHostAddress();
+                }
+            }
+        } catch (java.net.UnknownHostException e) {
+            throw new ShadowVmException("bind address '" + bind + "' does not resolve: " + e.getMessage(), e);
+        }
+        throw new ShadowVmException("bind address '" + bind + "' has no IPv4 address (expected: QEMU's user-mode "
+            + "networking forwards an IPv4 address)");
     }
 
     private static boolean isTmpfs(Path dir) throws IOException {
@@ -79,7 +96,7 @@ final class QemuHostEnv {
     /** The guest's QEMU config on this host: its run directory, its port on {@link #bind}. */
     QemuConfig config(String qemuName, long memoryMib, int port) {
         return new QemuConfig(qemuName, (int) memoryMib, ramDir, newRunDir(), image(), 0, HEARTBEAT_MS, port, Accel.AUTO,
-            false, null, null, bind);
+            false, null, null, forwardAddress);
     }
 
     /** A fresh short run directory (Unix socket paths are limited to 107 bytes). */

@@ -3,7 +3,14 @@ package io.shadowvm.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shadowvm.agent.CommandExecutor;
 import io.shadowvm.agent.VmRuntime;
+import io.shadowvm.api.proto.Command;
+import io.shadowvm.api.proto.CommandOutcome;
+import io.shadowvm.api.proto.OutcomeStatus;
+import io.shadowvm.api.proto.Promote;
+import io.shadowvm.api.proto.StartShadowSync;
+import io.shadowvm.core.time.ManualClock;
 import io.shadowvm.core.ShadowVmException;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +94,21 @@ class GuestKindDispatcherTest {
         assertThat(d.instances()).extracting(VmRuntime.Instance::vm).containsExactly("process-vm", "qemu-vm");
         assertThat(d.doWork()).isEqualTo(2);
         assertThat(d.describe()).isEqualTo("by guest kind: process → process runtime; qemu → qemu runtime");
+    }
+
+    @Test
+    void theAgentsCommandsReachTheQemuRuntimeWithTheGuestKindAndMemoryTheControllerSent() {
+        CommandExecutor shadowHost = new CommandExecutor("h2", d, null, new ManualClock());
+        CommandOutcome o = shadowHost.execute(Command.newBuilder().setId("sync/web/g1/h2/sink").setFencingEpoch(1)
+            .setStartShadowSync(StartShadowSync.newBuilder().setVm("web").setPrimaryHost("h1").setShadowHost("h2")
+                .setVmGeneration(1).setGuestKind("qemu").setMemoryMib(96)).build());
+        assertThat(o.getStatus()).isEqualTo(OutcomeStatus.OUTCOME_STATUS_OK);
+        assertThat(o.getAddress()).isEqualTo("qemu:2");
+        CommandOutcome p = shadowHost.execute(Command.newBuilder().setId("promote/web/g2").setFencingEpoch(1)
+            .setPromote(Promote.newBuilder().setVm("web").setVmGeneration(2)).build());
+        assertThat(p.getAddress()).isEqualTo("qemu:3");
+        assertThat(qemu.calls).containsExactly("shadow web qemu 96", "promote web");
+        assertThat(process.calls).isEmpty();
     }
 
     @Test
