@@ -63,7 +63,7 @@ public final class ProcessGuestRuntime implements VmRuntime {
     private final EpochClock clock;
     private final Map<String, Primary> primaries = new LinkedHashMap<>();
     private final Map<String, Shadow> shadows = new LinkedHashMap<>();
-    private final Map<String, StateDigestLog> digestLogs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final StateDigestLog.Registry digestLogs = new StateDigestLog.Registry();
     private final boolean warmSpares;
     private final ExecutorService launcher;
 
@@ -174,7 +174,7 @@ public final class ProcessGuestRuntime implements VmRuntime {
         }
         long bytes = STATE_BYTES;
         ProcessGuest g = ProcessGuest.startKv(file(vm, generation, ".state"), bytes, null);
-        primaries.put(vm, new Primary(vm, generation, g, bytes, 0, digestLog(vm, generation)));
+        primaries.put(vm, new Primary(vm, generation, g, bytes, 0, digestLogs.of(vm, generation)));
         return address(g.port());
     }
 
@@ -199,23 +199,17 @@ public final class ProcessGuestRuntime implements VmRuntime {
         return address(n.sink.localAddress().getPort());
     }
 
-    private StateDigestLog digestLog(String vm, long generation) {
-        return digestLogs.computeIfAbsent(vm + "/g" + generation, k -> new StateDigestLog());
-    }
-
     /**
      * The digest this host's primary of {@code vm} (generation {@code generation}) recorded for {@code vmEpoch} while
      * paused (0: not among the last {@value StateDigestLog#CAPACITY}); kept after the guest died, for checks.
      */
     public long primaryDigest(String vm, long generation, long vmEpoch) {
-        StateDigestLog log = digestLogs.get(vm + "/g" + generation);
-        return log == null ? 0 : log.digestAt(vmEpoch);
+        return digestLogs.find(vm, generation).digestAt(vmEpoch);
     }
 
     /** The newest checkpoint (VM epoch) of this host's primary of {@code vm} generation {@code generation}; any thread. */
     public long lastCheckpoint(String vm, long generation) {
-        StateDigestLog log = digestLogs.get(vm + "/g" + generation);
-        return log == null ? 0 : log.newestEpoch();
+        return digestLogs.find(vm, generation).newestEpoch();
     }
 
     /** Whether the shadow of {@code vm} here has its warm spare running (promotion then adopts, no JVM start). */
@@ -365,7 +359,7 @@ public final class ProcessGuestRuntime implements VmRuntime {
         }
         ProcessGuest g = WarmSpare.adoptOrStart(spare, s.replica, s.stateBytes);
         FileTrees.delete(s.serveDir);
-        Primary np = new Primary(vm, generation, g, s.stateBytes, acked.vmEpoch(), digestLog(vm, generation));
+        Primary np = new Primary(vm, generation, g, s.stateBytes, acked.vmEpoch(), digestLogs.of(vm, generation));
         np.startEpoch = acked.vmEpoch();
         np.startDigest = digest;
         np.digest = digest;

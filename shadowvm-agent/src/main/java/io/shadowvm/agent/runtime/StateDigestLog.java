@@ -1,5 +1,8 @@
 package io.shadowvm.agent.runtime;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * The last {@link #CAPACITY} (VM epoch, state digest) pairs of one primary, newest last: what an operator or
  * a test compares a promoted replica's digest with. Written on the runtime's thread at each checkpoint, read
@@ -7,6 +10,21 @@ package io.shadowvm.agent.runtime;
  */
 final class StateDigestLog {
     static final int CAPACITY = 256;
+    private static final StateDigestLog EMPTY = new StateDigestLog();
+
+    /** The logs of one runtime, per VM and generation; any thread. */
+    static final class Registry {
+        private final Map<String, StateDigestLog> logs = new ConcurrentHashMap<>();
+
+        StateDigestLog of(String vm, long generation) {
+            return logs.computeIfAbsent(vm + "/g" + generation, k -> new StateDigestLog());
+        }
+
+        /** The log of {@code vm} generation {@code generation}, or an empty one. */
+        StateDigestLog find(String vm, long generation) {
+            return logs.getOrDefault(vm + "/g" + generation, EMPTY);
+        }
+    }
     private final long[] epochs = new long[CAPACITY];
     private final long[] digests = new long[CAPACITY];
     private int count;
