@@ -79,6 +79,30 @@ class ProcessGuestRuntimeTest {
         }
     }
 
+    @Test
+    void aReplicaThatDiffersFromThePrimarysStateAtTheAckedEpochIsNotPromoted(@TempDir Path dir) throws Exception {
+        try (ProcessGuestRuntime a = new ProcessGuestRuntime("a", dir.resolve("a"), "127.0.0.1", 50, EpochClock.SYSTEM, false);
+             ProcessGuestRuntime b = new ProcessGuestRuntime("b", dir.resolve("b"), "127.0.0.1", 50, EpochClock.SYSTEM, false)) {
+            a.startPrimary("kv", 1, 64, 1, "process");
+            a.startReplication("kv", 1, "b", b.openShadow("kv", 1, false, "process", 64));
+            await(() -> {
+                a.doWork();
+                b.doWork();
+                VmRuntime.Instance s = instance(b, false);
+                return s != null && s.epoch() >= 2 && s.stateDigest() != 0;
+            });
+            a.killAll(); // no more epochs: the replica stays at the acknowledged one
+            Path replica = dir.resolve("b").resolve("kv-g1.replica");
+            try (var ch = java.nio.channels.FileChannel.open(replica, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[] {42}), 5 * 4096 + 7); // one byte the primary never wrote
+            }
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.promote("kv", 2))
+                .isInstanceOf(io.shadowvm.core.ShadowVmException.class)
+                .hasMessageContaining("state digest").hasMessageContaining("not promoting");
+        }
+    }
+
     static boolean hasSpare(ProcessGuestRuntime rt) {
         return rt.spareReady("kv");
     }
