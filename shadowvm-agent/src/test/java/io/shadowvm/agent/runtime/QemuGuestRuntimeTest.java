@@ -79,7 +79,9 @@ class QemuGuestRuntimeTest {
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void aPromotedShadowContinuesTheKilledPrimarysGuestWithItsStateBootAndHeartbeat() {
         try (RuntimeThread a = host("hosta"); RuntimeThread b = host("hostb"); RuntimeThread c = host("hostc")) {
+            long boot0 = System.nanoTime();
             String service = a.call(r -> r.startPrimary("web", 1, MIB, 1, "qemu"));
+            long bootMs = (System.nanoTime() - boot0) / 1_000_000;
             assertThat(service).startsWith("127.0.0.1:");
             Map<String, String> before = get(service, "/cgi-bin/state");
             String bootId = before.get("boot_id");
@@ -90,8 +92,10 @@ class QemuGuestRuntimeTest {
                 r.startReplication("web", 1, "hostb", sinkB);
                 return null;
             });
+            long sync0 = System.nanoTime();
             RuntimeThread.await("B acknowledges a first epoch", Duration.ofSeconds(60),
-                () -> b.instance("web", false).epoch() > 0);
+                () -> b.instance("web", false).epoch() > 0, () -> "A " + a.diagnosis() + " B " + b.diagnosis());
+            long firstAckMs = (System.nanoTime() - sync0) / 1_000_000;
             // a second shadow restarts the source towards both sinks: B must go on acknowledging; C serves reads
             String sinkC = c.call(r -> r.openShadow("web", 1, true, "qemu", MIB));
             a.call(r -> {
@@ -102,7 +106,8 @@ class QemuGuestRuntimeTest {
             assertThat(get(service, "/cgi-bin/kv?color=blue")).containsEntry("color", "blue");
             long afterWrite = a.instance("web", true).epoch() + 1; // the next epoch is taken after the write
             RuntimeThread.await("B and C acknowledge VM epoch " + afterWrite, Duration.ofSeconds(60),
-                () -> b.instance("web", false).epoch() >= afterWrite && c.instance("web", false).epoch() >= afterWrite);
+                () -> b.instance("web", false).epoch() >= afterWrite && c.instance("web", false).epoch() >= afterWrite,
+                () -> "A " + a.diagnosis() + " B " + b.diagnosis() + " C " + c.diagnosis());
             long heartbeatBefore = heartbeat(service);
             RuntimeThread.await("C's serving clone serves the write (a clone of a newer epoch replaces the first)",
                 Duration.ofSeconds(60), () -> servesKey(c, "color"));
@@ -116,12 +121,15 @@ class QemuGuestRuntimeTest {
 
             long t0 = System.nanoTime();
             VmRuntime.Promotion p = b.call(r -> r.promote("web", 2));
-            System.out.printf("promoted VM epoch %d on hostb in %d ms (load %s)%n", p.epoch(),
-                (System.nanoTime() - t0) / 1_000_000, loadAverage());
+            long promoteMs = (System.nanoTime() - t0) / 1_000_000;
             // the newest epoch B applied: an epoch A shipped just before it died may land after `acked` was read
             assertThat(p.epoch()).isGreaterThanOrEqualTo(acked).isGreaterThanOrEqualTo(afterWrite);
             assertThat(p.serviceAddress()).startsWith("127.0.0.1:").isNotEqualTo(service);
             Map<String, String> kv = get(p.serviceAddress(), "/cgi-bin/kv");
+            long answerMs = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("qemu runtime: boot to HTTP %d ms, first epoch acked %d ms after replication started, "
+                + "promoted VM epoch %d in %d ms, promoted guest answered %d ms after promote was called (load %s)%n",
+                bootMs, firstAckMs, p.epoch(), promoteMs, answerMs, loadAverage());
             assertThat(kv).containsEntry("color", "blue");
             Map<String, String> after = get(p.serviceAddress(), "/cgi-bin/state");
             assertThat(after.get("boot_id")).isEqualTo(bootId);

@@ -50,6 +50,11 @@ final class RuntimeThread implements AutoCloseable {
         }
     }
 
+    /** Every instance and the last work error: what a failed wait prints. */
+    String diagnosis() {
+        return "[" + call(VmRuntime::instances) + ", last doWork error: '" + lastWorkError + "']";
+    }
+
     /** The instance of {@code vm} in the given role, or null. */
     VmRuntime.Instance instance(String vm, boolean primary) {
         return call(r -> r.instances().stream().filter(i -> i.vm().equals(vm) && i.primary() == primary).findFirst()
@@ -58,10 +63,16 @@ final class RuntimeThread implements AutoCloseable {
 
     /** Polls {@code cond} until it holds; fails with {@code what} after {@code timeout}. */
     static void await(String what, Duration timeout, BooleanSupplier cond) {
+        await(what, timeout, cond, () -> "");
+    }
+
+    /** As {@link #await(String, Duration, BooleanSupplier)}; a timeout also says what {@code diagnosis} finds. */
+    static void await(String what, Duration timeout, BooleanSupplier cond, java.util.function.Supplier<String> diagnosis) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting until " + what);
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting until " + what + " "
+                    + diagnosis.get());
             }
             LockSupport.parkNanos(20_000_000L);
         }
