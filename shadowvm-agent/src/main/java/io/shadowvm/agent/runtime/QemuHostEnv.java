@@ -37,6 +37,8 @@ final class QemuHostEnv {
     private final Supplier<GuestImage> imageSource;
     private GuestImage image;
     private int runDirs;
+    private String qemuBinary;
+    private Accel accel;
     private final java.util.List<Path> tempRunDirs = new java.util.ArrayList<>();
 
     /**
@@ -85,6 +87,11 @@ final class QemuHostEnv {
         return "tmpfs".equals(s.type());
     }
 
+    /** The IPv4 literal QEMU forwards the guest's HTTP port on. */
+    String forwardAddress() {
+        return forwardAddress;
+    }
+
     /** The guest image, built (or found cached) on first use. */
     GuestImage image() {
         if (image == null) {
@@ -95,8 +102,45 @@ final class QemuHostEnv {
 
     /** The guest's QEMU config on this host: its run directory, its port on {@link #bind}. */
     QemuConfig config(String qemuName, long memoryMib, int port) {
-        return new QemuConfig(qemuName, (int) memoryMib, ramDir, newRunDir(), image(), 0, HEARTBEAT_MS, port, Accel.AUTO,
-            false, null, null, forwardAddress);
+        return new QemuConfig(qemuName, (int) memoryMib, ramDir, newRunDir(), image(), 0, HEARTBEAT_MS, port, accel(),
+            false, qemuBinary(), null, forwardAddress);
+    }
+
+    /**
+     * QEMU started through {@code setpriv --pdeathsig KILL} (util-linux): the kernel SIGKILLs it when the thread that
+     * started it (the agent's VM thread) dies, so a crashed or SIGKILLed agent leaves no guest running that the
+     * controller has failed over (a returning agent never finds a stale primary still serving). Without setpriv,
+     * QEMU itself. {@code exec} keeps the process id, so the runtime still holds QEMU's pid.
+     */
+    private String qemuBinary() {
+        if (qemuBinary == null) {
+            qemuBinary = QemuConfig.DEFAULT_QEMU;
+            Path setpriv = Path.of("/usr/bin/setpriv");
+            if (Files.isExecutable(setpriv)) {
+                Path qemu = QemuVm.requireBinary(QemuConfig.DEFAULT_QEMU);
+                Path wrapper = workDir.resolve("qemu-dies-with-agent");
+                try {
+                    Files.writeString(wrapper, "#!/bin/sh\n# QEMU gets SIGKILL when the agent thread that started it dies\n"
+                        + "exec " + setpriv + " --pdeathsig KILL " + qemu + " \"$@\"\n");
+                    wrapper.toFile().setExecutable(true);
+                    qemuBinary = wrapper.toString();
+                } catch (IOException e) {
+                    throw new ShadowVmException("cannot write " + wrapper + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return qemuBinary;
+    }
+
+    /**
+     * KVM or TCG, as the hypervisor's probe decides for plain {@code qemu-system-x86_64} and this image (its verdict
+     * is cached per binary and kernel, so asking with the wrapper's path would probe again).
+     */
+    private Accel accel() {
+        if (accel == null) {
+            accel = QemuVm.resolveAccel(QemuConfig.of("accel-probe", 128, workDir, image(), 0));
+        }
+        return accel;
     }
 
     /** A fresh short run directory (Unix socket paths are limited to 107 bytes). */

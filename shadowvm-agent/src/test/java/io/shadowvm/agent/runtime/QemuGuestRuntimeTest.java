@@ -189,6 +189,21 @@ class QemuGuestRuntimeTest {
     }
 
     @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aGuestDiesWithTheAgentThreadThatStartedItSoACrashedAgentLeavesNoPrimaryServing() throws InterruptedException {
+        try (QemuGuestRuntime r = new QemuGuestRuntime("hostd", work.resolve("hostd"), null, "127.0.0.1", EPOCH_MS,
+                EpochClock.SYSTEM, () -> image)) {
+            String[] address = new String[1];
+            Thread agentThread = new Thread(() -> address[0] = r.startPrimary("solo", 1, MIB, 1, "qemu"), "vm-hostd");
+            agentThread.start();
+            agentThread.join(TimeUnit.SECONDS.toMillis(80));
+            assertThat(address[0]).as("the guest booted").isNotNull();
+            RuntimeThread.await("the guest is killed with the thread that started it", Duration.ofSeconds(20),
+                () -> r.instances().stream().anyMatch(i -> i.vm().equals("solo") && i.state().equals("dead")));
+        }
+    }
+
+    @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void badRequestsAreRefusedNamingTheValueAndTheBound() {
         try (RuntimeThread a = host("hosta")) {

@@ -28,7 +28,7 @@ class QemuHostEnvTest {
     void aHostNameBindIsForwardedOnItsIpv4AddressAndBadAddressesAreNamed() {
         QemuHostEnv env = new QemuHostEnv("h", work.resolve("h"), work.resolve("ram"), "localhost",
             () -> new GuestImage(Path.of("/k"), Path.of("/i")));
-        assertThat(env.config("web-g1-p", 96, 10080).hostAddress()).isEqualTo("127.0.0.1");
+        assertThat(env.forwardAddress()).isEqualTo("127.0.0.1");
         assertThat(env.address(10080)).isEqualTo("localhost:10080");
         assertThatThrownBy(() -> QemuHostEnv.parseAddress("nohost")).isInstanceOf(ShadowVmException.class)
             .hasMessage("sink address 'nohost' (expected: host:port)");
