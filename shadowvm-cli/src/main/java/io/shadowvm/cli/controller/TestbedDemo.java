@@ -91,7 +91,7 @@ final class TestbedDemo {
         rec.say("building the namespace testbed (3 racks x 2 hosts, " + uplinkMbit + " Mbit/s uplinks) and starting "
             + "7 agent JVMs in its namespaces; work dir " + work);
         cluster = TestbedCluster.start(new TestbedCluster.Options(PREFIX, 3, 2, uplinkMbit, 50, work, null, null, 200,
-            new LoopConfig(500, 100, 500, 2_000, 5_000, 1_000, new PhiConfig(100, 1_000, 5_000, 100, 3, 8)),
+            new LoopConfig(500, 100, 500, 2_000, 5_000, 1_000, new PhiConfig(100, 200, 500, 100, 3, 8, 8_000)),
             List.of("--ingress", "--ingress-port", String.valueOf(INGRESS_PORT))), 240_000);
         Controller c = cluster.controller();
         rec.follow(c);
@@ -102,7 +102,6 @@ final class TestbedDemo {
         await(120, "web's weights at the ingresses", () -> c.snapshot().weights().containsKey("web"));
         create(c, "db", "process", ShadowPolicy.of(2, ShadowMode.STANDBY), 64);
         await(120, "db's weights at the ingresses", () -> c.snapshot().weights().containsKey("db"));
-        create(c, "vm", "qemu", ShadowPolicy.of(1, ShadowMode.STANDBY), 128);
         await(180, "web and db running with every shadow in sync", () -> inSync(c, "web", 1) && inSync(c, "db", 2));
 
         VmPlacement web = c.snapshot().placements().get("web");
@@ -125,6 +124,9 @@ final class TestbedDemo {
         String victim = c.snapshot().placements().get("web").primaryHost();
         kill(c, victim, killedAt);
         await(120, "every process VM back to its policy's shadow count", () -> counted(c, "web") == 1 && counted(c, "db") == 2);
+        rec.say("now a real QEMU guest (TCG): VM vm, 1:1 standby; its first epochs carry the booted kernel's pages"
+            + " across the uplinks");
+        create(c, "vm", "qemu", ShadowPolicy.of(1, ShadowMode.STANDBY), 128);
         qemuFailover(c, killedAt);
         sleepS(2);
         rec.stopPrinting();

@@ -38,6 +38,7 @@ class TestbedEndToEndTest {
     @TempDir
     static Path tmp;
     private static TestbedCluster cluster;
+    private static final java.util.Set<String> killed = new java.util.HashSet<>();
     private static int requests;
     private static int emptyReplies;
 
@@ -50,8 +51,10 @@ class TestbedEndToEndTest {
         }
         cluster = TestbedCluster.start(new TestbedCluster.Options(PREFIX, 2, 3, 5, 50, tmp, null, null, 200,
             new LoopConfig(500, 100, 500, 2_000, 5_000, 1_000,
-                // JVMs starting in the namespaces stall a loaded 2-core box for a while: forgive pauses up to 5 s (a TCG guest booting takes a core)
-                new PhiConfig(100, 1_000, 5_000, 100, 3, 8)), List.of("--ingress", "--ingress-port", String.valueOf(INGRESS_PORT))), 180_000);
+                // a killed host's socket closes and it is dead within about a second; a host that is silent with its
+                // connection up (agent JVMs and a TCG guest starting stall this 2-core box) gets 8 s more
+                new PhiConfig(100, 200, 500, 100, 3, 8, 8_000)),
+            List.of("--ingress", "--ingress-port", String.valueOf(INGRESS_PORT))), 180_000);
     }
 
     @AfterAll
@@ -64,7 +67,6 @@ class TestbedEndToEndTest {
     @Test
     void shouldReplicateRedirectAroundACongestedUplinkAndPromoteOnTheShadowHostWhenThePrimaryHostDies() throws Exception {
         create("web", "process", ShadowPolicy.of(1, ShadowMode.SERVING));
-        create("vm", "qemu", ShadowPolicy.of(1, ShadowMode.STANDBY));
         assertThat(TestbedCluster.await(() -> inSync("web", 1, 5), 120_000))
             .as("web's shadow acknowledges epochs across the testbed within 120 s: %s; events %s", placement("web"),
                 events()).isTrue();
@@ -96,9 +98,10 @@ class TestbedEndToEndTest {
         long writtenAt = placement("web").primaryEpoch();
         assertThat(TestbedCluster.await(() -> placement("web").shadows().get(0).ackedEpoch() > writtenAt + 1, 30_000))
             .isTrue();
+        killed.add(web.primaryHost());
         cluster.killHost(web.primaryHost());
         assertThat(TestbedCluster.await(() -> failover("web") != null, 60_000))
-            .as("failover of web recorded: %s", cluster.snapshot().failovers()).isTrue();
+            .as("failover of web recorded: %s; events %s", cluster.snapshot().failovers(), events()).isTrue();
         FailoverRecord f = failover("web");
         assertThat(f.deadHost()).isEqualTo(web.primaryHost());
         assertThat(f.promotedHost()).isEqualTo(shadowHost);
@@ -112,19 +115,17 @@ class TestbedEndToEndTest {
         assertThat(TestbedCluster.await(() -> placement("web").shadows().stream()
             .anyMatch(s -> !s.host().equals(web.primaryHost()) && s.state() == ShadowState.IN_SYNC), 120_000))
             .as("web has a shadow in sync again: %s", placement("web")).isTrue();
-        qemuGuestIsPromotedOnItsShadowHostAndContinues(web.primaryHost());
+        qemuGuestIsPromotedOnItsShadowHostAndContinues();
     }
 
-    /** The QEMU VM: its primary's host dies (unless it already did), its shadow host resumes the guest. */
-    private void qemuGuestIsPromotedOnItsShadowHostAndContinues(String alreadyDead) throws Exception {
-        assertThat(TestbedCluster.await(() -> inSync("vm", 1, 3) || failover("vm") != null, 300_000))
+    /** A QEMU VM: once in sync, its primary's host dies and its shadow host resumes the guest. */
+    private void qemuGuestIsPromotedOnItsShadowHostAndContinues() throws Exception {
+        // created only now: its first epochs (the booted kernel's pages) fill the 5 Mbit/s uplinks for a while,
+        // which would congest both the primary's and the shadow's paths during the redirect phase above
+        create("vm", "qemu", ShadowPolicy.of(1, ShadowMode.STANDBY));
+        assertThat(TestbedCluster.await(() -> inSync("vm", 1, 3), 300_000))
             .as("the QEMU VM boots (TCG) and its shadow acknowledges epochs: %s; events %s", placement("vm"), events())
             .isTrue();
-        if (failover("vm") != null) { // its primary shared the host killed above: it was promoted already
-            assertThat(failover("vm").deadHost()).isEqualTo(alreadyDead);
-            assertGuestAnswers(placement("vm").serviceAddress(), null, null);
-            return;
-        }
         VmPlacement vm = placement("vm");
         String shadowHost = vm.shadows().get(0).host();
         String client = otherHostIn(rackOf(shadowHost), shadowHost);
@@ -134,6 +135,7 @@ class TestbedEndToEndTest {
         long writtenAt = placement("vm").primaryEpoch();
         assertThat(TestbedCluster.await(() -> placement("vm").shadows().get(0).ackedEpoch() > writtenAt + 1, 60_000))
             .as("the shadow acknowledges an epoch after the write: %s", placement("vm")).isTrue();
+        killed.add(vm.primaryHost());
         cluster.killHost(vm.primaryHost());
         assertThat(TestbedCluster.await(() -> failover("vm") != null, 120_000))
             .as("failover of the QEMU VM recorded: %s; events %s", cluster.snapshot().failovers(), events()).isTrue();
@@ -144,17 +146,13 @@ class TestbedEndToEndTest {
         System.out.println("TestbedEndToEndTest: QEMU failover " + f);
     }
 
-    /** The guest at {@code address} answers from another host with the key written before, and keeps running. */
-    private void assertGuestAnswers(String address, String client, String bootId) throws Exception {
-        String from = client != null ? client : cluster.hosts().values().stream()
-            .filter(h -> !address.startsWith(h.address() + ":")).findFirst().orElseThrow().name();
+    /** The guest at {@code address} answers from {@code from} with the key written before, and keeps running. */
+    private void assertGuestAnswers(String address, String from, String bootId) throws Exception {
         String url = "http://" + address;
-        assertThat(TestbedCluster.await(() -> kvGet(from, url).contains("shadowvm=42") || bootId == null, 60_000))
+        assertThat(TestbedCluster.await(() -> kvGet(from, url).contains("shadowvm=42"), 60_000))
             .as("the promoted guest serves the key written before its host died").isTrue();
         String before = cluster.httpGet(from, url + "/cgi-bin/state");
-        if (bootId != null) {
-            assertThat(field(before, "boot_id")).as("same boot: the guest resumed, it did not reboot").isEqualTo(bootId);
-        }
+        assertThat(field(before, "boot_id")).as("same boot: the guest resumed, it did not reboot").isEqualTo(bootId);
         long hb = Long.parseLong(field(before, "heartbeat"));
         assertThat(TestbedCluster.await(() -> heartbeat(from, url) > hb, 30_000))
             .as("the promoted guest keeps running (heartbeat past %d)", hb).isTrue();
@@ -209,7 +207,9 @@ class TestbedEndToEndTest {
     }
 
     private static String events() {
-        return cluster.controller().events().since(0, 200).toString();
+        List<io.shadowvm.api.rest.Views.EventView> all = cluster.controller().events().since(0, 100_000).stream()
+            .filter(e -> !e.message().contains("controller stalled")).toList();
+        return all.subList(Math.max(0, all.size() - 120), all.size()).toString().replace("EventView", "\n");
     }
 
     private static VmPlacement placement(String vm) {
@@ -227,7 +227,8 @@ class TestbedEndToEndTest {
     }
 
     private static String otherHostIn(String rack, String not) {
-        return cluster.hosts().values().stream().filter(h -> h.rack().equals(rack) && !h.name().equals(not))
+        return cluster.hosts().values().stream().filter(h -> h.rack().equals(rack) && !h.name().equals(not)
+                && !killed.contains(h.name()))
             .findFirst().orElseThrow().name();
     }
 
