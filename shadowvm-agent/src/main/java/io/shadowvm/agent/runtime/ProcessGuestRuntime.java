@@ -283,7 +283,7 @@ public final class ProcessGuestRuntime implements VmRuntime {
                     }
                 });
             } catch (HypervisorException e) {
-                if (p.guest.isAlive()) {
+                if (!p.guest.exitedWithin(200)) {
                     throw e;
                 }
                 continue; // it died while being paused: reported dead from now on

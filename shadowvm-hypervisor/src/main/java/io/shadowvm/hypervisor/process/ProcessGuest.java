@@ -121,6 +121,19 @@ public final class ProcessGuest implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * Whether the guest's process has exited or does so within {@code waitMs} (a signal can fail for a process the
+     * kernel already reaped a moment before the JVM notices it exited).
+     */
+    public boolean exitedWithin(long waitMs) {
+        try {
+            return process.waitFor(waitMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
     /** The exit code of an exited guest ({@code -1} while it runs); 137 = SIGKILL. */
     public int exitCode() {
         return process.isAlive() ? -1 : process.exitValue();
@@ -160,17 +173,7 @@ public final class ProcessGuest implements AutoCloseable {
     }
 
     private void signal(String sig) {
-        try {
-            Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).start();
-            if (!k.waitFor(5, TimeUnit.SECONDS) || k.exitValue() != 0) {
-                throw new HypervisorException("kill -" + sig + " " + process.pid() + " failed");
-            }
-        } catch (IOException e) {
-            throw new HypervisorException("cannot signal process guest " + process.pid() + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HypervisorException("interrupted while signalling " + process.pid(), e);
-        }
+        Signals.send(sig, process.pid());
     }
 
     /** SIGKILL and wait. */

@@ -38,4 +38,27 @@ class ProcessGuestAdoptionTest {
         assertThat(g.isAlive()).isFalse();
         assertThat(g.exitCode()).isEqualTo(137);
     }
+
+    @Test
+    void aPausedGuestAnswersNothingUntilItIsResumedAndPausingAGoneGuestFailsNamingIt(@TempDir Path dir) throws Exception {
+        ProcessGuest g = ProcessGuest.startKv(dir.resolve("s"), BYTES, null);
+        try {
+            for (int i = 0; i < 50; i++) { // many pause/resume cycles through the signal shell
+                g.pause();
+                g.resume();
+            }
+            assertThat(new KvClient(g.port()).call("SET k v")).isEqualTo("OK");
+            g.pause();
+            KvClient impatient = new KvClient(g.port(), 1_000, 200);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> impatient.call("GET k"))
+                .isInstanceOf(io.shadowvm.hypervisor.HypervisorException.class);
+            g.resume();
+            assertThat(new KvClient(g.port()).call("GET k")).isEqualTo("VALUE v");
+            g.kill();
+            org.assertj.core.api.Assertions.assertThatThrownBy(g::pause)
+                .isInstanceOf(io.shadowvm.hypervisor.HypervisorException.class).hasMessageContaining(Long.toString(g.pid()));
+        } finally {
+            g.close();
+        }
+    }
 }
