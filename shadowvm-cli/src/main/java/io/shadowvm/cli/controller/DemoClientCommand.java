@@ -80,7 +80,7 @@ public final class DemoClientCommand implements Callable<Integer> {
     private static String call(String target, String request) {
         int colon = target.lastIndexOf(':');
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1))), 2_000);
+            s.connect(new InetSocketAddress(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1))), 5_000);
             s.setSoTimeout(5_000);
             OutputStream o = s.getOutputStream();
             o.write((request + "\n").getBytes(StandardCharsets.UTF_8));
