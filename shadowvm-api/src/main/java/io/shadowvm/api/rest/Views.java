@@ -47,8 +47,14 @@ public final class Views {
     public record EventView(long seq, long atMs, String kind, String vm, String host, String message) {
     }
 
+    /**
+     * @param cause       "host-dead" or "vm-dead" (the guest died on a live host)
+     * @param stateDigest the promoted state's digest (hex; equal to the primary's at {@code resumedEpoch}), "" when
+     *                    the guest kind has none
+     */
     public record FailoverView(String vm, String deadHost, String promotedHost, long rtoMs, long rpoEpochs,
-                               long atMs) {
+                               long atMs, String cause, long resumedEpoch, long detectionMs, long promotionMs,
+                               String stateDigest) {
     }
 
     public record StatusView(String controllerId, boolean leader, String leaderId, long tick, int hosts,

@@ -48,9 +48,11 @@ public final class StatusCommand implements Callable<Integer> {
         out.println();
         VmListCommandSupport.printVms(out, c.tree("/vms"));
         for (JsonNode f : s.get("failovers")) {
-            out.printf("failover %s: %s -> %s, RTO %d ms, RPO %d epochs%n", f.get("vm").asText(),
-                f.get("deadHost").asText(), f.get("promotedHost").asText(), f.get("rtoMs").asLong(),
-                f.get("rpoEpochs").asLong());
+            out.printf("failover %s (%s): %s -> %s, RTO %d ms (detection %d, promotion %d), RPO %d epochs%s%n",
+                f.get("vm").asText(), f.path("cause").asText("host-dead"), f.get("deadHost").asText(),
+                f.get("promotedHost").asText(), f.get("rtoMs").asLong(), f.path("detectionMs").asLong(),
+                f.path("promotionMs").asLong(), f.get("rpoEpochs").asLong(),
+                f.path("stateDigest").asText("").isEmpty() ? "" : ", state digest " + f.path("stateDigest").asText());
         }
         out.flush();
         return 0;

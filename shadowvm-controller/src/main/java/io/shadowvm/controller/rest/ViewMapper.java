@@ -59,7 +59,9 @@ public final class ViewMapper {
     }
 
     public static FailoverView failover(FailoverRecord f) {
-        return new FailoverView(f.vm(), f.deadHost(), f.promotedHost(), f.rtoMs(), f.rpoEpochs(), f.completedAtMs());
+        return new FailoverView(f.vm(), f.deadHost(), f.promotedHost(), f.rtoMs(), f.rpoEpochs(), f.completedAtMs(),
+            f.cause(), f.resumedEpoch(), f.detectionMs(), f.promotionMs(),
+            f.stateDigest() == 0 ? "" : String.format("0x%016x", f.stateDigest()));
     }
 
     public static List<FailoverView> failovers(ClusterSnapshot s) {
