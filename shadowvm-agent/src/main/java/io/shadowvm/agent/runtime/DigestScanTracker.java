@@ -2,11 +2,11 @@ package io.shadowvm.agent.runtime;
 
 import io.shadowvm.sync.codec.PageHashing;
 import io.shadowvm.sync.dirty.DirtyTracker;
+import io.shadowvm.sync.dirty.HashScanTracker;
 import io.shadowvm.sync.dirty.PageList;
 import io.shadowvm.sync.region.MappedFileRegion;
 import io.shadowvm.sync.region.MemoryRegion;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * A hash-scan dirty tracker (XXH64 of every 4 KiB page, as shadowvm-sync's {@code HashScanTracker}) that also
@@ -20,47 +20,29 @@ import java.util.Arrays;
  * {@code takeEpoch} on the caller's thread).
  */
 final class DigestScanTracker implements DirtyTracker {
-    private long[] hashes;
+    private final HashScanTracker scan = new HashScanTracker();
     private final PageList pending = new PageList();
     private boolean prescanned;
 
     /** Scans {@code region} (guest paused), remembers the dirty pages for the next {@link #collect}, returns the digest. */
     long prescan(MemoryRegion region) {
         pending.clear();
-        scan(region, pending);
+        scan.collect(region, pending);
         prescanned = true;
-        return PageHashing.digest(hashes);
+        return scan.digest();
     }
 
     @Override
     public void collect(MemoryRegion region, PageList out) {
         if (!prescanned) {
             pending.clear();
-            scan(region, pending);
+            scan.collect(region, pending);
         }
         for (int i = 0; i < pending.size(); i++) {
             out.add(pending.get(i));
         }
         pending.clear();
         prescanned = false;
-    }
-
-    private void scan(MemoryRegion region, PageList out) {
-        long pages = region.pageCount();
-        if (hashes == null) {
-            if (pages > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("region too large for a hash scan: " + pages + " pages (expected: < 2^31)");
-            }
-            hashes = new long[(int) pages];
-            Arrays.fill(hashes, PageHashing.ZERO_PAGE_HASH);
-        }
-        for (int p = 0; p < hashes.length; p++) {
-            long h = PageHashing.hash(region, p);
-            if (h != hashes[p]) {
-                hashes[p] = h;
-                out.add(p);
-            }
-        }
     }
 
     @Override

@@ -103,6 +103,17 @@ public final class HashScanTracker implements DirtyTracker {
         }
     }
 
+    /**
+     * The digest of the region as of the last {@link #collect}: XXH64 over the big-endian array of page hashes,
+     * the same digest the sinks verify ({@link PageHashing#digest}); one hash over 8 bytes per page, no re-read.
+     */
+    public long digest() {
+        if (hashes == null) {
+            throw new IllegalStateException("no scan yet: collect first");
+        }
+        return PageHashing.digest(hashes);
+    }
+
     @Override
     public boolean firstCollectCoversWholeRegion() {
         return true;

@@ -3,6 +3,7 @@ package io.shadowvm.sync.dirty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shadowvm.sync.codec.PageHashing;
 import io.shadowvm.sync.region.HeapRegion;
 import io.shadowvm.sync.region.MappedFileRegion;
 import java.nio.file.Files;
@@ -38,6 +39,25 @@ class DirtyTrackerTest {
         r.write(9 * 4096, new byte[] {5, 6}, 0, 2);
         r.write(3 * 4096 + 10, new byte[] {1}, 0, 1); // same bytes again: not a change
         assertThat(collect(t, r)).containsExactly(9L);
+    }
+
+    @Test
+    void shouldDigestTheRegionAsOfTheLastScanWithoutReadingItAgain() {
+        HeapRegion r = new HeapRegion(8 * 4096);
+        HashScanTracker t = new HashScanTracker();
+        assertThatThrownBy(t::digest).isInstanceOf(IllegalStateException.class).hasMessageContaining("collect first");
+        r.write(2 * 4096, new byte[] {7}, 0, 1);
+        collect(t, r);
+        long[] expected = new long[8];
+        for (int p = 0; p < 8; p++) {
+            expected[p] = PageHashing.hash(r, p);
+        }
+        assertThat(t.digest()).isEqualTo(PageHashing.digest(expected));
+        long before = t.digest();
+        r.write(5 * 4096, new byte[] {1}, 0, 1);
+        assertThat(t.digest()).as("unchanged until the next scan").isEqualTo(before);
+        collect(t, r);
+        assertThat(t.digest()).isNotEqualTo(before);
     }
 
     @Test
