@@ -158,6 +158,7 @@ public final class SyncSink implements AutoCloseable {
             .channel(ctx.transport.serverChannel())
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.IP_TOS, FrameHeader.IP_TOS)
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {

@@ -181,7 +181,7 @@ final class TestbedDemo {
     }
 
     /**
-     * The congestion phase: an iperf3 ramp from web's rack to the spine (10% of the uplink, +10% every 2 s, to
+     * The congestion phase: an iperf3 ramp from the spine into web's rack (10% of the uplink, +10% every 2 s, to
      * 120%, held, then 10%) queues at the uplink's tbf; the spine's switch monitor measures it, the controller
      * predicts and moves weights. Nothing here sets a score or a weight.
      */
@@ -192,8 +192,8 @@ final class TestbedDemo {
         for (int i = 0; i < ramp.length; i++) {
             mbits[i] = ramp[i] * uplinkMbit;
         }
-        rec.say("congestion phase: iperf3 from rack " + rack + " to the spine through " + link + " (" + uplinkMbit
-            + " Mbit/s tbf): 10% of capacity, +10% every 2 s to 120%, held 6 s, then 10%");
+        rec.say("congestion phase: iperf3 from the spine into rack " + rack + " through " + link + " (" + uplinkMbit
+            + " Mbit/s tbf), where web's requests come in: 10% of capacity, +10% every 2 s to 120%, held 6 s, then 10%");
         cluster.loadRampToSpine(rack, mbits, 2);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(ramp.length * 2L + 20);
         double maxShare = 0;

@@ -214,8 +214,8 @@ public final class TestbedCluster implements AutoCloseable {
     }
 
     /**
-     * Bulk load that congests exactly one rack's uplink: iperf3 from the rack's first host to a server in the
-     * spine namespace (the rack's gateway address), for {@code seconds}.
+     * Bulk load that congests exactly one rack's uplink, inbound: iperf3 from a server in the spine namespace
+     * (the rack's gateway address) to the rack's first host, for {@code seconds}.
      */
     public void loadToSpine(String rack, int seconds) throws IOException, InterruptedException {
         TestbedHost from = firstHostOf(rack);
@@ -224,7 +224,7 @@ public final class TestbedCluster implements AutoCloseable {
     }
 
     /**
-     * A ramp of bulk load from {@code rack}'s first host to the spine: {@code mbits[i]} Mbit/s for
+     * A ramp of bulk load from the spine into {@code rack}'s first host: {@code mbits[i]} Mbit/s for
      * {@code secondsEach} seconds each, one iperf3 run after another, in the background. {@link #offeredMbit()}
      * tells the step in progress.
      */
@@ -271,11 +271,16 @@ public final class TestbedCluster implements AutoCloseable {
             opts.workDir().resolve("iperf3-spine.pid").toString()), 10);
     }
 
-    /** iperf3 from {@code from} to its rack's gateway (the spine); {@code mbit} 0: as fast as TCP goes, 2 streams. */
-    private Process iperfClient(TestbedHost from, int seconds, double mbit) throws IOException {
-        String gateway = from.address().substring(0, from.address().lastIndexOf('.')) + ".1";
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", from.netns(), "iperf3", "-c", gateway, "-p",
-            "5299", "-t", String.valueOf(seconds)));
+    /**
+     * iperf3 between {@code host} and its rack's gateway (the spine), the spine sending ({@code -R}): bulk data
+     * into the rack, so the uplink queues in the spine-to-rack direction, where requests reach the rack's
+     * guests, while the rack's own outbound traffic (replication to shadows elsewhere) is not held up.
+     * {@code mbit} 0: as fast as TCP goes, 2 streams.
+     */
+    private Process iperfClient(TestbedHost host, int seconds, double mbit) throws IOException {
+        String gateway = host.address().substring(0, host.address().lastIndexOf('.')) + ".1";
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", host.netns(), "iperf3", "-c", gateway, "-p",
+            "5299", "-R", "-t", String.valueOf(seconds)));
         cmd.addAll(mbit > 0 ? List.of("-b", String.format("%.2fM", mbit)) : List.of("-P", "2"));
         return new ProcessBuilder(cmd).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(opts.workDir().resolve("iperf3-client.log").toFile())).start();

@@ -80,7 +80,8 @@ class TestbedEndToEndTest {
         assertThat(TestbedCluster.await(() -> kv(edge, ingress, "SET a 1").equals("OK"), 60_000))
             .as("web answers through the ingress on %s", edge).isTrue();
 
-        // predict + redirect: bulk load from the primary's rack to the spine congests only that rack's uplink
+        // predict + redirect: bulk load from the spine into the primary's rack congests only that rack's uplink, in
+        // the direction requests come in (its outbound direction, which carries replication, stays free)
         cluster.loadToSpine(primaryRack, 40);
         String uplink = primaryRack + "-spine";
         assertThat(TestbedCluster.await(() -> prediction(uplink) != null && prediction(uplink).score() >= 0.5, 60_000))

@@ -57,6 +57,45 @@ final class Steps {
         }
     }
 
+    /**
+     * How well {@code shadow} is reached, for weighing it as a place to send clients: the best probe to it from a
+     * host outside {@code primary}'s rack. The probe from the primary itself crosses the primary's uplink both
+     * ways, so it would blame the shadow for the very congestion traffic is being moved away from (replication
+     * lag on that path is weighed separately); only when no other host probes the shadow is it used.
+     */
+    private Inbound.ProbeSample reachability(Map<String, Map<String, Inbound.ProbeSample>> probesTo, String primary,
+                                            String shadow) {
+        String primaryRack = rackOf(primary);
+        Inbound.ProbeSample best = null;
+        for (Map.Entry<String, Inbound.ProbeSample> e : probesTo.getOrDefault(shadow, Map.of()).entrySet()) {
+            if (!e.getKey().equals(primaryRack) && better(e.getValue(), best)) {
+                best = e.getValue();
+            }
+        }
+        return best != null ? best : st.probes.get(primary + ">" + shadow);
+    }
+
+    /** Once per tick: target host → source rack → that rack's best probe to it. */
+    private Map<String, Map<String, Inbound.ProbeSample>> indexProbes() {
+        Map<String, Map<String, Inbound.ProbeSample>> index = new HashMap<>();
+        for (Map.Entry<String, Inbound.ProbeSample> e : st.probes.entrySet()) {
+            String key = e.getKey();
+            int gt = key.indexOf('>');
+            index.computeIfAbsent(key.substring(gt + 1), k -> new HashMap<>())
+                .merge(rackOf(key.substring(0, gt)), e.getValue(), (a, b) -> better(b, a) ? b : a);
+        }
+        return index;
+    }
+
+    private static boolean better(Inbound.ProbeSample p, Inbound.ProbeSample than) {
+        return than == null || p.lossRatio() < than.lossRatio()
+            || p.lossRatio() == than.lossRatio() && p.rttUs() < than.rttUs();
+    }
+
+    private String rackOf(String host) {
+        return st.topology.hasHost(host) ? st.topology.rackOf(st.topology.host(host)).name() : "";
+    }
+
     /** The score of the path from the outside to {@code host}: its host link and its rack's uplink. */
     double pathScore(String host) {
         if (!st.topology.hasHost(host)) {
@@ -69,6 +108,7 @@ final class Steps {
 
     /** Steps 4–5: weights per running VM, pushed to the ingress data planes when they changed. */
     void weighAndPush(long now, long nowNs) {
+        Map<String, Map<String, Inbound.ProbeSample>> probesTo = indexProbes();
         for (VmPlacement p : List.copyOf(st.placements.values())) {
             VmDesired d = st.desired.get(p.vm());
             if (d == null || p.phase() != VmPhase.RUNNING || p.serviceAddress().isEmpty() || !st.alive(p.primaryHost())) {
@@ -82,7 +122,7 @@ final class Steps {
                     continue;
                 }
                 boolean serving = servingPolicy && s.serving() && s.state().promotable() && addresses.containsKey(s.host());
-                Inbound.ProbeSample probe = st.probes.get(p.primaryHost() + ">" + s.host());
+                Inbound.ProbeSample probe = reachability(probesTo, p.primaryHost(), s.host());
                 in.add(new WeightPolicy.ShadowInput(s.host(), serving, st.alive(s.host()), pathScore(s.host()),
                     s.lagMs(), d.spec().policy().stalenessMs(), probe == null ? 0 : probe.rttUs() / 1000.0,
                     probe == null ? 0 : probe.lossRatio()));

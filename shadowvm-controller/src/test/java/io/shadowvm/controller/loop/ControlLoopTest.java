@@ -125,6 +125,45 @@ class ControlLoopTest {
             && sw.weights().getOrDefault(shadow, 0.0) > 0);
     }
 
+    @Test
+    void aShadowIsJudgedByProbesFromOutsideThePrimarysRackNotByThePrimarysOwnCongestedPath() throws Exception {
+        String[] ps = runningWeb();
+        String primary = ps[0];
+        String shadow = ps[1];
+        String primaryRack = topology.rackOf(topology.host(primary)).name();
+        String outside = topology.hosts().stream().map(Host::name).filter(h -> !h.equals(shadow)
+            && !topology.rackOf(topology.host(h)).name().equals(primaryRack)).findFirst().orElseThrow();
+        String uplink = topology.rackOf(topology.host(primary)).uplinkName();
+        // the primary's uplink is full; its probes to the shadow cross it and are lost
+        List<Inbound.ProbeSample> fromPrimary = List.of(new Inbound.ProbeSample(shadow, 0, 120_000, 1.0));
+        for (int s = 0; s < 6; s++) {
+            congested(primary, shadow, uplink, 4 + s, fromPrimary);
+        }
+        assertThat(shadowWeight(shadow)).as("only the primary's lossy probes: the shadow looks unreachable").isZero();
+        // a host on another rack reaches the shadow fine: that is how clients would reach it
+        for (int s = 0; s < 6; s++) {
+            loop.offer(new Inbound.Telemetry(outside, "a-" + outside, 1, clock.epochMillis(), List.of(),
+                List.of(new Inbound.ProbeSample(shadow, clock.epochMillis(), 400, 0)), List.of()));
+            congested(primary, shadow, uplink, 10 + s, fromPrimary);
+        }
+        assertThat(shadowWeight(shadow)).as("weighed by its reachability from outside the primary's rack").isPositive();
+    }
+
+    /** One second with the primary's uplink at 95%, both instances reporting epoch {@code epoch}. */
+    private void congested(String primary, String shadow, String uplink, long epoch, List<Inbound.ProbeSample> probes) {
+        loop.offer(new Inbound.Telemetry(primary, "a-" + primary, 1, clock.epochMillis(),
+            List.of(new Inbound.LinkSample(uplink, clock.epochMillis(), 0.95)), probes,
+            List.of(new Inbound.VmReport("web", true, "running", epoch, 0, 1, true, "127.0.0.1:8001", "", 77, epoch))));
+        loop.offer(new Inbound.Telemetry(shadow, "a-" + shadow, 1, clock.epochMillis(), List.of(), List.of(),
+            List.of(new Inbound.VmReport("web", false, "replica", epoch, 10, 1, true, "127.0.0.1:8002", "127.0.0.1:9002"))));
+        run(1_000);
+    }
+
+    private double shadowWeight(String shadow) {
+        var w = loop.snapshot().weights().get("web");
+        return w == null ? 0 : w.backends().stream().filter(b -> b.host().equals(shadow)).mapToDouble(b -> b.weight()).sum();
+    }
+
     /** Creates {@code web} (1:1 serving) and reports it running with its shadow in sync at epoch 3; returns {primary, shadow}. */
     String[] runningWeb() throws Exception {
         CompletableFuture<String> done = new CompletableFuture<>();

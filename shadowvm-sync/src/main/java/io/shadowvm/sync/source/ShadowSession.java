@@ -16,6 +16,7 @@ import io.shadowvm.sync.wire.ErrorCode;
 import io.shadowvm.sync.wire.ErrorMessage;
 import io.shadowvm.sync.wire.Frame;
 import io.shadowvm.sync.wire.FrameDecoder;
+import io.shadowvm.sync.wire.FrameHeader;
 import io.shadowvm.sync.wire.Hello;
 import io.shadowvm.sync.wire.PageHashes;
 import io.shadowvm.sync.wire.ProtocolException;
@@ -130,6 +131,7 @@ public final class ShadowSession {
         int gen = ++generation;
         new Bootstrap().group(group).channel(transport.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.IP_TOS, FrameHeader.IP_TOS)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, (int) outboundHighWater))
             .handler(new ChannelInitializer<SocketChannel>() {

@@ -27,6 +27,14 @@ import java.util.zip.CRC32C;
  * payload, then {@link #seal} fills in length and CRC.
  */
 public final class FrameHeader {
+    /**
+     * The IP type-of-service byte of every sync connection, both ways: 0x10, "minimize delay" (DSCP 4), which
+     * Linux's default priority map puts in the interactive band. A bottleneck queue that honours it (a
+     * pfifo_fast or prio band on a routed hop, a switch's QoS class) sends replication ahead of bulk traffic
+     * instead of letting a shadow fall behind whenever its primary's uplink is congested.
+     */
+    public static final int IP_TOS = 0x10;
+
     public static final int MAGIC = 0x53564D53;
     public static final int VERSION = 1;
     public static final int BYTES = 16;
