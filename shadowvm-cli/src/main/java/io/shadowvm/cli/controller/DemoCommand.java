@@ -127,7 +127,8 @@ public final class DemoCommand implements Callable<Integer> {
         cleanup.add(() -> deleteTree(work));
         rec = new DemoRecorder(out, json);
         long t0 = rec.t0();
-        LoopConfig loop = new LoopConfig(250, 100, 250, 2_000, 5_000, 1_000, new PhiConfig(100, 400, 1_500, 100, 3, 8));
+        // a killed host (its stream drops) is dead after about 0.6 s of silence; one silent with its stream up gets 8 s more
+        LoopConfig loop = new LoopConfig(250, 100, 250, 2_000, 5_000, 1_000, new PhiConfig(100, 200, 500, 100, 3, 8, 8_000));
         Controller c = Controller.start(new Controller.Context().topology(t).dataDir(work.resolve("controller"))
             .grpcPort(freePort()).httpPort(0).loop(loop).controllerId("demo-controller"));
         cleanup.add(0, c);
