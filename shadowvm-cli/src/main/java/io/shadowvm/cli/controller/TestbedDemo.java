@@ -155,6 +155,12 @@ final class TestbedDemo {
             return;
         }
         if (failover(c, "vm", null) == null) {
+            // in sync means acknowledging epochs; wait until it has caught up with the primary, so the kill tests
+            // failover, not the catch-up after the guest's first epochs
+            TestbedCluster.await(() -> {
+                VmPlacement p = c.snapshot().placements().get("vm");
+                return !p.shadows().isEmpty() && p.shadows().get(0).ackedEpoch() >= p.primaryEpoch() - 1;
+            }, 60_000);
             VmPlacement vm = c.snapshot().placements().get("vm");
             String from = vm.shadows().get(0).host();
             String state = cluster.httpGet(from, "http://" + vm.serviceAddress() + "/cgi-bin/state").replace('\n', ' ');
