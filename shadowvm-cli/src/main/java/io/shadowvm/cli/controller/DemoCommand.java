@@ -16,6 +16,7 @@ import io.shadowvm.controller.model.ShadowState;
 import io.shadowvm.controller.model.VmDesired;
 import io.shadowvm.controller.model.VmPhase;
 import io.shadowvm.controller.model.VmPlacement;
+import io.shadowvm.cli.testbed.TestbedCluster;
 import io.shadowvm.core.ShadowVmException;
 import io.shadowvm.core.agent.AgentRunner;
 import io.shadowvm.core.agent.IdleStrategy;
@@ -38,7 +39,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +48,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -124,7 +123,7 @@ public final class DemoCommand implements Callable<Integer> {
         Topology t = TopologyGenerator.generate(new TopologyGenerator.Spec(1, 3, 2, 1, false, 40, "demo"));
         Path shm = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
         Path work = Files.createTempDirectory(shm, "shadowvm-demo-");
-        cleanup.add(() -> deleteTree(work));
+        cleanup.add(() -> TestbedCluster.deleteTree(work));
         rec = new DemoRecorder(out, json);
         long t0 = rec.t0();
         // a killed host (its stream drops) is dead after about 0.6 s of silence; one silent with its stream up gets 8 s more
@@ -401,13 +400,5 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         cleanup.clear();
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> w = Files.walk(dir)) {
-            w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort
-        }
     }
 }

@@ -47,6 +47,7 @@ final class TestbedDemo {
     private final boolean congest;
     private TestbedCluster cluster;
     private Process client;
+    private Path work;
 
     TestbedDemo(DemoRecorder rec, int uplinkMbit, boolean congest) {
         this.rec = rec;
@@ -80,6 +81,9 @@ final class TestbedDemo {
             cluster.close();
             cluster = null;
         }
+        if (work != null) {
+            TestbedCluster.deleteTree(work);
+        }
     }
 
     void run(Path html) throws Exception {
@@ -87,7 +91,7 @@ final class TestbedDemo {
         if (why != null) {
             throw new ShadowVmException("demo --testbed needs " + why);
         }
-        Path work = Files.createTempDirectory(Path.of("/dev/shm"), "shadowvm-demo-testbed-");
+        work = Files.createTempDirectory(Path.of("/dev/shm"), "shadowvm-demo-testbed-");
         rec.say("building the namespace testbed (3 racks x 2 hosts, " + uplinkMbit + " Mbit/s uplinks) and starting "
             + "7 agent JVMs in its namespaces; work dir " + work);
         cluster = TestbedCluster.start(new TestbedCluster.Options(PREFIX, 3, 2, uplinkMbit, 50, work, null, null, 200,

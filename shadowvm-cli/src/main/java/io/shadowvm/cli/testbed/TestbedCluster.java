@@ -105,7 +105,7 @@ public final class TestbedCluster implements AutoCloseable {
         for (TestbedHost h : hosts.values()) {
             List<String> args = new ArrayList<>(List.of("--host", h.name(), "--bind", h.address(), "--monitor",
                 "--peer-addresses", statusFile.toString(), "--epoch-ms", String.valueOf(opts.epochMs()),
-                "--work-dir", "/dev/shm/shadowvm-" + opts.prefix() + h.name()));
+                "--work-dir", agentWorkDir(h.name()).toString()));
             if (h.name().equals(opts.ingressHost())) {
                 args.add("--ingress");
             }
@@ -130,6 +130,23 @@ public final class TestbedCluster implements AutoCloseable {
             .ifPresent(h -> pb.environment().put("SHADOWVM_GUEST_BIND", h.address()));
         return pb.redirectErrorStream(true)
             .redirectOutput(opts.workDir().resolve("agent-" + name + ".log").toFile()).start();
+    }
+
+    /** Where {@code host}'s agent keeps guest state and replicas (a tmpfs: guest RAM files live there). */
+    private Path agentWorkDir(String host) {
+        return Path.of("/dev/shm", "shadowvm-" + opts.prefix() + host);
+    }
+
+    /** Removes {@code dir} and everything below it, as far as it can. */
+    public static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> w = Files.walk(dir)) {
+            w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("could not remove " + dir + ": " + e.getMessage());
+        }
     }
 
     private static ProcessBuilder cliInNamespace(String netns, List<String> cliArgs, String heap) {
@@ -359,6 +376,9 @@ public final class TestbedCluster implements AutoCloseable {
         }
         if (controller != null) {
             controller.close();
+        }
+        for (String host : hosts.keySet()) {
+            deleteTree(agentWorkDir(host)); // what a killed agent could not remove itself
         }
         if (built) {
             try {
