@@ -1,5 +1,10 @@
 package io.shadowvm.cli.controller;
 
+import static io.shadowvm.cli.controller.DemoVms.await;
+import static io.shadowvm.cli.controller.DemoVms.counted;
+import static io.shadowvm.cli.controller.DemoVms.create;
+import static io.shadowvm.cli.controller.DemoVms.inSync;
+
 import io.shadowvm.agent.HostAgent;
 import io.shadowvm.agent.TelemetrySource;
 import io.shadowvm.agent.VmRuntime;
@@ -10,14 +15,10 @@ import io.shadowvm.agent.uplink.RackUplink;
 import io.shadowvm.agent.uplink.UplinkVmRuntime;
 import io.shadowvm.controller.Controller;
 import io.shadowvm.controller.failure.PhiConfig;
-import io.shadowvm.controller.loop.Inbound;
 import io.shadowvm.controller.loop.LoopConfig;
-import io.shadowvm.controller.model.ShadowState;
-import io.shadowvm.controller.model.VmDesired;
 import io.shadowvm.controller.model.VmPhase;
 import io.shadowvm.controller.model.VmPlacement;
 import io.shadowvm.cli.testbed.TestbedCluster;
-import io.shadowvm.core.ShadowVmException;
 import io.shadowvm.core.agent.AgentRunner;
 import io.shadowvm.core.agent.IdleStrategy;
 import io.shadowvm.core.time.EpochClock;
@@ -28,7 +29,6 @@ import io.shadowvm.core.topology.Topology;
 import io.shadowvm.core.topology.TopologyGenerator;
 import io.shadowvm.core.vm.ShadowMode;
 import io.shadowvm.core.vm.ShadowPolicy;
-import io.shadowvm.core.vm.VmSpec;
 import io.shadowvm.hypervisor.process.KvClient;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,11 +43,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -166,8 +164,8 @@ public final class DemoCommand implements Callable<Integer> {
         cleanup.add(0, ingress);
         await(60, "all 6 agents registered", () -> c.snapshot().hosts().stream().filter(h -> h.state().equals("ALIVE")).count() == 6);
 
-        create(c, "web", ShadowPolicy.of(1, ShadowMode.SERVING));
-        create(c, "db", ShadowPolicy.of(2, ShadowMode.STANDBY));
+        create(c, "web", "process", ShadowPolicy.of(1, ShadowMode.SERVING), 64, 10);
+        create(c, "db", "process", ShadowPolicy.of(2, ShadowMode.STANDBY), 64, 10);
         await(90, "VMs running with every shadow in sync", () -> inSync(c, "web", 1) && inSync(c, "db", 2));
         await(30, "ingress tables for both VMs", () -> ingress.address("web") != null && ingress.address("db") != null);
         say(out, "ingress: web at " + ingress.address("web") + ", db at " + ingress.address("db"));
@@ -337,38 +335,6 @@ public final class DemoCommand implements Callable<Integer> {
             rec.noteEpochs(c.snapshot());
             i++;
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-    }
-
-    private static void create(Controller c, String name, ShadowPolicy policy) throws Exception {
-        CompletableFuture<String> done = new CompletableFuture<>();
-        c.offer(new Inbound.CreateVm(new VmDesired(new VmSpec(name, 1, 64, 10, policy, List.of()), "process",
-            System.currentTimeMillis()), done));
-        try {
-            done.get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof ShadowVmException s ? s : new ShadowVmException("demo: " + e.getCause());
-        }
-    }
-
-    private static boolean inSync(Controller c, String vm, int n) {
-        VmPlacement p = c.snapshot().placements().get(vm);
-        return p != null && p.phase() == VmPhase.RUNNING && p.shadows().size() == n
-            && p.shadows().stream().allMatch(s -> s.state() == ShadowState.IN_SYNC && s.ackedEpoch() >= 2);
-    }
-
-    private static int counted(Controller c, String vm) {
-        VmPlacement p = c.snapshot().placements().get(vm);
-        return p == null ? 0 : (int) p.shadows().stream().filter(s -> s.state() == ShadowState.IN_SYNC).count();
-    }
-
-    private static void await(int seconds, String what, BooleanSupplier cond) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new ShadowVmException("demo: no " + what + " within " + seconds + " s");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
     }
 

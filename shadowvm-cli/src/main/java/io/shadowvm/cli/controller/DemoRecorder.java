@@ -131,24 +131,31 @@ final class DemoRecorder {
         }
     }
 
+    private static int shadows(ClusterSnapshot s) {
+        int n = 0;
+        for (VmPlacement p : s.placements().values()) {
+            n += p.countedShadows();
+        }
+        return n;
+    }
+
+    /** Epochs acknowledged over the run: the newest of every shadow ever seen, summed. */
+    private long epochsAcked(ClusterSnapshot s) {
+        noteEpochs(s);
+        synchronized (maxAcked) {
+            return maxAcked.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
     /** The summary in the exact {@code --json} shape. */
     String summaryJson(ClusterSnapshot s) {
-        noteEpochs(s);
-        int shadows = 0;
-        for (VmPlacement p : s.placements().values()) {
-            shadows += p.countedShadows();
-        }
-        long epochs;
-        synchronized (maxAcked) {
-            epochs = maxAcked.values().stream().mapToLong(Long::longValue).sum();
-        }
         StringBuilder fj = new StringBuilder("[");
         for (FailoverRecord f : s.failovers()) {
             fj.append(fj.length() > 1 ? "," : "").append("{\"vm\":").append(ApiJson.write(f.vm())).append(",\"rtoMs\":")
                 .append(f.rtoMs()).append(",\"rpoEpochs\":").append(f.rpoEpochs()).append('}');
         }
         fj.append(']');
-        return "{\"vms\":" + s.desired().size() + ",\"shadows\":" + shadows + ",\"epochsAcked\":" + epochs
+        return "{\"vms\":" + s.desired().size() + ",\"shadows\":" + shadows(s) + ",\"epochsAcked\":" + epochsAcked(s)
             + ",\"redirections\":" + redirections() + ",\"failovers\":" + fj + ",\"requests\":{\"ok\":" + ok.get()
             + ",\"failed\":" + failed.get() + "}}";
     }
@@ -160,13 +167,9 @@ final class DemoRecorder {
         if (json) {
             out.println(summary);
         } else {
-            int shadows = 0;
-            for (VmPlacement p : s.placements().values()) {
-                shadows += p.countedShadows();
-            }
             out.println();
-            out.println("summary: " + s.desired().size() + " VMs, " + shadows + " shadows, " + summary.replaceAll(
-                ".*\"epochsAcked\":(\\d+).*", "$1") + " epochs acknowledged, " + redirections()
+            out.println("summary: " + s.desired().size() + " VMs, " + shadows(s) + " shadows, " + epochsAcked(s)
+                + " epochs acknowledged, " + redirections()
                 + " predictive redirections, requests ok " + ok.get() + " / failed " + failed.get());
             for (FailoverRecord f : s.failovers()) {
                 Long k = killedAt.get(f.deadHost());

@@ -1,23 +1,23 @@
 package io.shadowvm.cli.controller;
 
+import static io.shadowvm.cli.controller.DemoVms.await;
+import static io.shadowvm.cli.controller.DemoVms.counted;
+import static io.shadowvm.cli.controller.DemoVms.create;
+import static io.shadowvm.cli.controller.DemoVms.inSync;
+
 import io.shadowvm.api.rest.Views.PredictionView;
 import io.shadowvm.cli.testbed.TestbedCluster;
 import io.shadowvm.controller.Controller;
 import io.shadowvm.controller.failure.PhiConfig;
 import io.shadowvm.controller.loop.ClusterSnapshot;
-import io.shadowvm.controller.loop.Inbound;
 import io.shadowvm.controller.loop.LoopConfig;
 import io.shadowvm.controller.model.FailoverRecord;
-import io.shadowvm.controller.model.ShadowState;
-import io.shadowvm.controller.model.VmDesired;
 import io.shadowvm.controller.model.VmPhase;
 import io.shadowvm.controller.model.VmPlacement;
 import io.shadowvm.core.ShadowVmException;
 import io.shadowvm.core.vm.ShadowMode;
 import io.shadowvm.core.vm.ShadowPolicy;
-import io.shadowvm.core.vm.VmSpec;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +26,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * {@code shadowvm demo --testbed}: the demo on the namespace testbed (root): 3 racks × 2 hosts of network
@@ -57,20 +54,7 @@ final class TestbedDemo {
 
     /** What is missing for the testbed demo, or null. */
     static String missing() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            return "root (network namespaces)";
-        }
-        StringBuilder m = new StringBuilder();
-        for (String tool : List.of("ip", "tc", "iperf3", "qemu-system-x86_64")) {
-            boolean found = false;
-            for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(File.pathSeparator)) {
-                found |= Files.isExecutable(Path.of(dir, tool));
-            }
-            if (!found) {
-                m.append(m.length() == 0 ? "" : ", ").append(tool);
-            }
-        }
-        return m.length() == 0 ? null : m + " (scripts/install-deps.sh installs them)";
+        return TestbedCluster.missing(List.of("ip", "tc", "iperf3", "qemu-system-x86_64"));
     }
 
     void close() {
@@ -102,9 +86,9 @@ final class TestbedDemo {
         rec.say("testbed up: controller with embedded ZooKeeper here, agents on the management socket, REST on "
             + "http://127.0.0.1:" + c.httpPort() + "/api/v1");
         // one VM after the other, so that each ingress gives web port 18000 and db 18001
-        create(c, "web", "process", ShadowPolicy.of(1, ShadowMode.SERVING), 64);
+        create(c, "web", "process", ShadowPolicy.of(1, ShadowMode.SERVING), 64, 1);
         await(120, "web's weights at the ingresses", () -> c.snapshot().weights().containsKey("web"));
-        create(c, "db", "process", ShadowPolicy.of(2, ShadowMode.STANDBY), 64);
+        create(c, "db", "process", ShadowPolicy.of(2, ShadowMode.STANDBY), 64, 1);
         await(120, "db's weights at the ingresses", () -> c.snapshot().weights().containsKey("db"));
         await(180, "web and db running with every shadow in sync", () -> inSync(c, "web", 1) && inSync(c, "db", 2));
 
@@ -130,7 +114,7 @@ final class TestbedDemo {
         await(120, "every process VM back to its policy's shadow count", () -> counted(c, "web") == 1 && counted(c, "db") == 2);
         rec.say("now a real QEMU guest (TCG): VM vm, 1:1 standby; its first epochs carry the booted kernel's pages"
             + " across the uplinks");
-        create(c, "vm", "qemu", ShadowPolicy.of(1, ShadowMode.STANDBY), 128);
+        create(c, "vm", "qemu", ShadowPolicy.of(1, ShadowMode.STANDBY), 128, 1);
         qemuFailover(c, killedAt);
         sleepS(2);
         rec.stopPrinting();
@@ -246,18 +230,6 @@ final class TestbedDemo {
         }
     }
 
-    private static void create(Controller c, String name, String guest, ShadowPolicy policy, long memoryMib)
-        throws Exception {
-        CompletableFuture<String> done = new CompletableFuture<>();
-        c.offer(new Inbound.CreateVm(new VmDesired(new VmSpec(name, 1, memoryMib, 1, policy, List.of()), guest,
-            System.currentTimeMillis()), done));
-        try {
-            done.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof ShadowVmException s ? s : new ShadowVmException("demo: " + e.getCause());
-        }
-    }
-
     private static FailoverRecord failover(Controller c, String vm, String deadHost) {
         return c.snapshot().failovers().stream().filter(f -> f.vm().equals(vm)
             && (deadHost == null || f.deadHost().equals(deadHost))).findFirst().orElse(null);
@@ -266,23 +238,6 @@ final class TestbedDemo {
     private static boolean lost(Controller c, String vm) {
         VmPlacement p = c.snapshot().placements().get(vm);
         return p != null && p.phase() == VmPhase.LOST;
-    }
-
-    private static boolean inSync(Controller c, String vm, int n) {
-        VmPlacement p = c.snapshot().placements().get(vm);
-        return p != null && p.shadows().size() == n
-            && p.shadows().stream().allMatch(s -> s.state() == ShadowState.IN_SYNC && s.ackedEpoch() >= 2);
-    }
-
-    private static int counted(Controller c, String vm) {
-        VmPlacement p = c.snapshot().placements().get(vm);
-        return p == null ? 0 : (int) p.shadows().stream().filter(s -> s.state() == ShadowState.IN_SYNC).count();
-    }
-
-    private static void await(int seconds, String what, BooleanSupplier cond) {
-        if (!TestbedCluster.await(cond, seconds * 1_000L)) {
-            throw new ShadowVmException("demo: no " + what + " within " + seconds + " s");
-        }
     }
 
     private static void sleepS(int s) throws InterruptedException {

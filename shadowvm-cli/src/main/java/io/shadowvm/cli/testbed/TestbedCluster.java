@@ -137,6 +137,28 @@ public final class TestbedCluster implements AutoCloseable {
         return Path.of("/dev/shm", "shadowvm-" + opts.prefix() + host);
     }
 
+    /**
+     * What this machine lacks to run the testbed with {@code tools} on the PATH: null when nothing, else a
+     * reason to print (root first, then the missing tools by name).
+     */
+    public static String missing(List<String> tools) {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "root (network namespaces)";
+        }
+        List<String> absent = new ArrayList<>();
+        for (String tool : tools) {
+            boolean found = false;
+            for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+                .split(java.io.File.pathSeparator)) {
+                found |= Files.isExecutable(Path.of(dir, tool));
+            }
+            if (!found) {
+                absent.add(tool);
+            }
+        }
+        return absent.isEmpty() ? null : String.join(", ", absent) + " (scripts/install-deps.sh installs them)";
+    }
+
     /** Removes {@code dir} and everything below it, as far as it can. */
     public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {

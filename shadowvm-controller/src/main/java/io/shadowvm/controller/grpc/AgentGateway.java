@@ -241,7 +241,6 @@ public final class AgentGateway extends AgentControlGrpc.AgentControlImplBase im
                 send(ControllerMessage.newBuilder().setRegistered(Registered.newBuilder().setAccepted(true)
                     .setControllerId(controllerId).setHeartbeatIntervalMs((int) heartbeatIntervalMs)
                     .setTelemetryIntervalMs((int) telemetryIntervalMs)).build());
-                loop.accept(new Inbound.LinkTelemetry(host, now, List.of()));
                 return;
             }
             List<Inbound.VmReport> vms = new ArrayList<>();
